@@ -1,0 +1,61 @@
+import type { Express, RequestHandler } from 'express';
+import type { Redis } from 'ioredis';
+import { authenticate, type TokenVerifier } from '@tp/auth';
+import { createServiceApp } from '@tp/http';
+import type { Logger } from '@tp/logging';
+import type { EdgeConfig } from './config';
+import { edgeHealthChecks } from './health/edge-health-checks';
+import { createServiceProxy } from './proxy/create-service-proxy';
+import { createRateLimiter } from './rate-limit/create-rate-limiter';
+import { serviceRoutes, type ServiceRoute } from './routing/service-routes';
+import { corsPolicy } from './security/cors-policy';
+import { securityHeaders } from './security/security-headers';
+import { stripIdentityHeaders } from './security/strip-identity-headers';
+
+export interface EdgeAppDeps {
+  config: EdgeConfig;
+  redis: Redis;
+  verifier: TokenVerifier;
+  logger: Logger;
+}
+
+/** Express strips the mount path from req.url; the services expect the full public path. */
+const restoreOriginalUrl: RequestHandler = (req, _res, next) => {
+  req.url = req.originalUrl;
+  next();
+};
+
+function routeChain(route: ServiceRoute, deps: EdgeAppDeps, rateLimiter: RequestHandler): RequestHandler[] {
+  const chain: RequestHandler[] = [stripIdentityHeaders()];
+  if (route.auth !== 'none') chain.push(authenticate(deps.verifier, route.auth));
+  if (route.rateLimited) chain.push(rateLimiter);
+  chain.push(
+    restoreOriginalUrl,
+    createServiceProxy({
+      service: route.service,
+      target: route.target,
+      upstreamTimeoutMs: deps.config.upstreamTimeoutMs,
+      logger: deps.logger,
+    }),
+  );
+  return chain;
+}
+
+/**
+ * The public gateway. Order: request id → request log → helmet → CORS → (per route)
+ * JWT → rate limit → proxy. No body parser: request bodies stream to the services.
+ */
+export function createApp(deps: EdgeAppDeps): Express {
+  const routes = serviceRoutes(deps.config);
+  const rateLimiter = createRateLimiter({ redis: deps.redis, logger: deps.logger, ...deps.config.rateLimit });
+  return createServiceApp({
+    logger: deps.logger,
+    jsonLimit: false,
+    trustProxy: deps.config.trustProxy,
+    before: [securityHeaders(), corsPolicy(deps.config.corsOrigins)],
+    healthChecks: edgeHealthChecks({ redis: deps.redis, jwksUri: deps.config.auth.jwksUri, routes }),
+    routes: (app) => {
+      for (const route of routes) app.use(route.path, ...routeChain(route, deps, rateLimiter));
+    },
+  });
+}

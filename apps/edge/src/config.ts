@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import {
+  commaList,
+  httpUrl,
+  keycloakEnv,
+  keycloakSettings,
+  loadConfig,
+  port,
+  positiveInt,
+  redisEnv,
+  runtimeEnv,
+  type Env,
+} from '@tp/config';
+
+/** 'false' | 'true' | hop count | Express subnet list ('loopback', '10.0.0.0/8,…'). */
+const trustProxy = z
+  .string()
+  .default('loopback')
+  .transform((value): boolean | number | string => {
+    if (value === 'false') return false;
+    if (value === 'true') return true;
+    return /^\d+$/.test(value) ? Number(value) : value;
+  });
+
+const edgeEnvSchema = z
+  .object({
+    ...runtimeEnv,
+    ...redisEnv,
+    ...keycloakEnv,
+    EDGE_PORT: port(4000),
+    USER_SERVICE_URL: httpUrl.default('http://127.0.0.1:4001'),
+    CORS_ORIGINS: commaList('*'),
+    TRUST_PROXY: trustProxy,
+    RATE_LIMIT_MAX: positiveInt(100),
+    RATE_LIMIT_WINDOW_MS: positiveInt(60_000),
+    RATE_LIMIT_PREFIX: z.string().min(1).default('rl:'),
+    UPSTREAM_TIMEOUT_MS: positiveInt(30_000),
+    /** Whole-request cap for slow clients; large uploads must fit inside it. */
+    REQUEST_TIMEOUT_MS: positiveInt(30 * 60_000),
+  })
+  .refine((env) => env.NODE_ENV === 'development' || env.NODE_ENV === 'test' || !env.CORS_ORIGINS.includes('*'), {
+    path: ['CORS_ORIGINS'],
+    message: "'*' is only allowed when NODE_ENV=development; list the allowed origins",
+  });
+
+export type EdgeConfig = ReturnType<typeof loadEdgeConfig>;
+
+export function loadEdgeConfig(env?: Env) {
+  const parsed = loadConfig(edgeEnvSchema, env);
+  return {
+    env: parsed.NODE_ENV,
+    port: parsed.EDGE_PORT,
+    logLevel: parsed.LOG_LEVEL,
+    logPretty: parsed.LOG_PRETTY,
+    shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,
+    requestTimeoutMs: parsed.REQUEST_TIMEOUT_MS,
+    redisUrl: parsed.REDIS_URL,
+    auth: keycloakSettings(parsed),
+    corsOrigins: parsed.CORS_ORIGINS,
+    trustProxy: parsed.TRUST_PROXY,
+    rateLimit: { max: parsed.RATE_LIMIT_MAX, windowMs: parsed.RATE_LIMIT_WINDOW_MS, prefix: parsed.RATE_LIMIT_PREFIX },
+    upstreamTimeoutMs: parsed.UPSTREAM_TIMEOUT_MS,
+    services: { user: parsed.USER_SERVICE_URL },
+  };
+}

@@ -1,0 +1,25 @@
+import { Redis } from 'ioredis';
+import type { Logger } from '@tp/logging';
+
+/**
+ * Commands fail fast while Redis is unreachable (no offline queue), so the rate limiter
+ * can fail open immediately instead of holding requests; reconnects continue forever.
+ */
+export function createRedis(url: string, logger: Logger): Redis {
+  const redis = new Redis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2000,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+  });
+  let reported = false;
+  redis.on('error', (err) => {
+    if (!reported) logger.warn({ err: { message: err.message } }, 'Redis connection error');
+    reported = true;
+  });
+  redis.on('ready', () => {
+    if (reported) logger.info('Redis connection restored');
+    reported = false;
+  });
+  return redis;
+}

@@ -1,0 +1,51 @@
+import type { Redis } from 'ioredis';
+import type { HealthCheck } from '@tp/http';
+import type { ServiceRoute } from '../routing/service-routes';
+
+async function fetchOk(url: string, timeoutMs: number): Promise<Response> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+  if (!response.ok && response.status !== 503) throw new Error(`HTTP ${response.status}`);
+  return response;
+}
+
+/**
+ * Redis is optional (the rate limiter fails open, so its loss is `degraded`); the JWKS
+ * endpoint and every downstream service are required. A downstream that reports
+ * `degraded` itself makes the edge `degraded`.
+ */
+export function edgeHealthChecks(deps: { redis: Redis; jwksUri: string; routes: ServiceRoute[] }): HealthCheck[] {
+  const timeoutMs = 2000;
+  const services = new Map(deps.routes.map((route) => [route.service, route.target]));
+  return [
+    {
+      name: 'redis',
+      required: false,
+      timeoutMs,
+      run: async () => {
+        await deps.redis.ping();
+      },
+    },
+    {
+      name: 'jwks',
+      required: true,
+      timeoutMs,
+      run: async () => {
+        const body = (await (await fetchOk(deps.jwksUri, timeoutMs)).json()) as { keys?: unknown[] };
+        if (!Array.isArray(body.keys) || body.keys.length === 0) throw new Error('JWKS has no keys');
+      },
+    },
+    ...[...services].map(
+      ([name, target]): HealthCheck => ({
+        name: `service:${name}`,
+        required: true,
+        timeoutMs,
+        run: async () => {
+          const response = await fetchOk(`${target}/health/detailed`, timeoutMs);
+          const report = (await response.json()) as { status?: string };
+          if (report.status === 'down') throw new Error('reports down');
+          return report.status === 'degraded' ? 'degraded' : undefined;
+        },
+      }),
+    ),
+  ];
+}

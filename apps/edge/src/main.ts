@@ -1,0 +1,21 @@
+import { TokenVerifier } from '@tp/auth';
+import { loadConfigOrExit } from '@tp/config';
+import { startServer } from '@tp/http';
+import { createLogger } from '@tp/logging';
+import { createApp } from './app';
+import { loadEdgeConfig } from './config';
+import { createRedis } from './create-redis';
+
+const config = loadConfigOrExit(() => loadEdgeConfig());
+const logger = createLogger({ service: 'edge', level: config.logLevel, pretty: config.logPretty });
+const redis = createRedis(config.redisUrl, logger);
+const verifier = new TokenVerifier(config.auth);
+
+void startServer(createApp({ config, redis, verifier, logger }), {
+  port: config.port,
+  logger,
+  closers: [() => redis.quit()],
+  shutdownTimeoutMs: config.shutdownTimeoutMs,
+  requestTimeoutMs: config.requestTimeoutMs,
+  handleSignals: true,
+});

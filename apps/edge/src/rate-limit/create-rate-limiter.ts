@@ -1,0 +1,63 @@
+import type { RequestHandler } from 'express';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import type { Redis } from 'ioredis';
+import { RedisStore } from 'rate-limit-redis';
+import { TooManyRequestsError } from '@tp/errors';
+import type { Logger } from '@tp/logging';
+import { ResilientRedisStore } from './resilient-redis-store';
+
+export interface RateLimiterOptions {
+  redis: Redis;
+  max: number;
+  windowMs: number;
+  prefix: string;
+  logger: Logger;
+}
+
+// IPv6 clients usually own a whole /56; counting per address would let one client rotate freely.
+const IPV6_SUBNET = 56;
+
+/** A warning per failure burst, not per request, while Redis is down. */
+function throttledWarning(logger: Logger, intervalMs = 10_000) {
+  let last = 0;
+  return (err: unknown) => {
+    const now = Date.now();
+    if (now - last < intervalMs) return;
+    last = now;
+    logger.warn({ err }, 'Rate limiter store unavailable; serving without rate limiting (fail open)');
+  };
+}
+
+/**
+ * 100 requests per minute per client (configurable), counted in Redis so every edge
+ * replica shares the count. Keyed by user id when authenticated, else by client IP.
+ */
+export function createRateLimiter(options: RateLimiterOptions): RequestHandler {
+  const warn = throttledWarning(options.logger);
+  const store = new ResilientRedisStore(
+    () =>
+      new RedisStore({
+        prefix: options.prefix,
+        sendCommand: (command: string, ...args: string[]) =>
+          options.redis.call(command, ...args) as Promise<number | string>,
+      }),
+    warn,
+  );
+  return rateLimit({
+    windowMs: options.windowMs,
+    limit: options.max,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    store,
+    passOnStoreError: true,
+    // Failures are reported once per burst by the store wrapper above.
+    logger: { error: () => undefined, warn: (...args: unknown[]) => options.logger.warn(args.map(String).join(' ')) },
+    identifier: (req) => (req.identity ? 'per-user' : 'per-ip'),
+    keyGenerator: (req) =>
+      req.identity ? `user:${req.identity.userId}` : `ip:${ipKeyGenerator(req.ip ?? '0.0.0.0', IPV6_SUBNET)}`,
+    // Retry-After and the RateLimit headers are already set; the error middleware renders the body.
+    handler: (_req, _res, next) => {
+      next(new TooManyRequestsError('Rate limit exceeded, retry after the time in Retry-After'));
+    },
+  });
+}

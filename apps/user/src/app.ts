@@ -1,0 +1,34 @@
+import type { Express } from 'express';
+import { authenticate, type TokenVerifier } from '@tp/auth';
+import type { Database } from '@tp/db';
+import { createServiceApp } from '@tp/http';
+import type { Logger } from '@tp/logging';
+import type { UserConfig } from './config';
+import { limitsRoutes } from './limits/limits-routes';
+import { profileRoutes } from './profile/profile-routes';
+import { UserStore } from './users/user-store';
+import { UserSyncService } from './users/user-sync-service';
+
+export interface UserAppDeps {
+  config: UserConfig;
+  database: Database;
+  verifier: TokenVerifier;
+  logger: Logger;
+  clock?: () => Date;
+}
+
+/** The user service: profile and tier limits, with lazy user sync on every authenticated call. */
+export function createApp(deps: UserAppDeps): Express {
+  const users = new UserSyncService(new UserStore(deps.database.db), deps.clock ?? (() => new Date()));
+  return createServiceApp({
+    logger: deps.logger,
+    healthChecks: [{ name: 'postgres', required: true, readiness: true, run: deps.database.ping }],
+    routes: (app) => {
+      // The service verifies the bearer token itself: a request that bypasses the edge
+      // with forged identity headers gets nothing.
+      app.use('/api/v1/user', authenticate(deps.verifier, 'required'));
+      app.use(profileRoutes(users));
+      app.use(limitsRoutes(users, deps.config.features));
+    },
+  });
+}

@@ -1,0 +1,49 @@
+import type { RequestHandler } from 'express';
+import { UnauthorizedError } from '@tp/errors';
+import { setRequestUser } from '@tp/logging';
+import type { Identity } from './identity';
+import { TOKEN_ERRORS, type TokenVerifier } from './token-verifier';
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      /** Set only from a verified bearer token, never from a header a client could forge. */
+      identity?: Identity;
+    }
+  }
+}
+
+export type AuthMode = 'required' | 'optional';
+
+function bearerToken(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const match = /^Bearer[ ]+([^ ]+)[ ]*$/i.exec(header);
+  if (!match?.[1]) throw new UnauthorizedError(TOKEN_ERRORS.malformed);
+  return match[1];
+}
+
+/**
+ * `required`: no token → 401. `optional`: no token → anonymous. In both modes a token
+ * that is present but invalid is a 401: a broken client must not silently downgrade.
+ */
+export function authenticate(verifier: TokenVerifier, mode: AuthMode): RequestHandler {
+  return async (req, _res, next) => {
+    const token = bearerToken(req.headers.authorization);
+    if (!token) {
+      if (mode === 'required') throw new UnauthorizedError(TOKEN_ERRORS.missing);
+      next();
+      return;
+    }
+    const identity = await verifier.verify(token);
+    req.identity = identity;
+    setRequestUser(identity.userId);
+    next();
+  };
+}
+
+/** For handlers behind `authenticate(…, 'required')`. */
+export function requireIdentity(req: { identity?: Identity }): Identity {
+  if (!req.identity) throw new UnauthorizedError(TOKEN_ERRORS.missing);
+  return req.identity;
+}

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+
+/** Reusable field parsers: env vars are strings, these turn them into typed values. */
+export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+
+export const booleanFlag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
+    .default(fallback ? 'true' : 'false')
+    .transform((value) => ['true', '1', 'yes', 'on'].includes(value));
+
+export const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+export const commaList = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value) =>
+      value
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean),
+    );
+
+export const httpUrl = z.url({ protocol: /^https?$/ });
+
+/** Shared pieces each service composes into its own schema. */
+export const runtimeEnv = {
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_PRETTY: booleanFlag(false),
+  SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),
+};
+
+export const databaseEnv = {
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgres://postgres@127.0.0.1:5432/toolsplatform'),
+  DATABASE_POOL_MAX: positiveInt(10),
+};
+
+export const redisEnv = {
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+};
+
+export const keycloakEnv = {
+  KEYCLOAK_URL: httpUrl.default('http://localhost:8180'),
+  KEYCLOAK_REALM: z.string().min(1).default('toolsplatform'),
+  KEYCLOAK_AUDIENCE: z.string().min(1).default('api-gateway'),
+  /** Accepted `iss` values; empty means `${KEYCLOAK_URL}/realms/${KEYCLOAK_REALM}`. */
+  KEYCLOAK_ISSUERS: commaList(''),
+  JWT_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
+};
+
+export interface KeycloakSettings {
+  issuers: string[];
+  jwksUri: string;
+  audience: string;
+  clockToleranceSeconds: number;
+}
+
+/** Derives the token-verification settings from the KEYCLOAK_* variables (Keycloak's URL layout). */
+export function keycloakSettings(env: {
+  KEYCLOAK_URL: string;
+  KEYCLOAK_REALM: string;
+  KEYCLOAK_AUDIENCE: string;
+  KEYCLOAK_ISSUERS: string[];
+  JWT_CLOCK_TOLERANCE_SECONDS: number;
+}): KeycloakSettings {
+  const realmUrl = `${env.KEYCLOAK_URL.replace(/\/+$/, '')}/realms/${env.KEYCLOAK_REALM}`;
+  return {
+    issuers: env.KEYCLOAK_ISSUERS.length > 0 ? env.KEYCLOAK_ISSUERS : [realmUrl],
+    jwksUri: `${realmUrl}/protocol/openid-connect/certs`,
+    audience: env.KEYCLOAK_AUDIENCE,
+    clockToleranceSeconds: env.JWT_CLOCK_TOLERANCE_SECONDS,
+  };
+}

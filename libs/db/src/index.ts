@@ -1,0 +1,4 @@
+export { createDatabase, type Database, type DatabaseOptions, type Db } from './create-database';
+export { migrateDatabase, ensureDatabaseExists, migrationsFolder } from './migrate-database';
+export { withDatabase, isDatabaseUnavailable } from './database-errors';
+export * from './schema';

@@ -1,0 +1,23 @@
+import { HttpError } from './http-errors';
+
+export interface ErrorBody {
+  error: string;
+  message: string;
+  requestId: string;
+  upgradeUrl?: string;
+  details?: Record<string, unknown>;
+}
+
+/** Shapes every error response. Unknown errors become a bland 500 so no internals leak. */
+export function toErrorBody(err: unknown, requestId: string): { status: number; body: ErrorBody } {
+  if (err instanceof HttpError) {
+    const body: ErrorBody = { error: err.code, message: err.message, requestId };
+    if (err.upgradeUrl) body.upgradeUrl = err.upgradeUrl;
+    if (err.details) body.details = err.details;
+    return { status: err.status, body };
+  }
+  return {
+    status: 500,
+    body: { error: 'internal_error', message: 'Internal server error', requestId },
+  };
+}

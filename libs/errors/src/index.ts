@@ -1,0 +1,3 @@
+export * from './http-errors';
+export { toErrorBody, type ErrorBody } from './error-body';
+export { errorMiddleware, notFoundHandler } from './error-middleware';

@@ -1,0 +1,47 @@
+import express, { type Express, type RequestHandler } from 'express';
+import { errorMiddleware, notFoundHandler } from '@tp/errors';
+import { createRequestLogger, getRequestContext, type Logger } from '@tp/logging';
+import { healthRouter, type HealthCheck } from './health';
+import { requestIdMiddleware } from './request-id';
+
+export interface ServiceAppOptions {
+  logger: Logger;
+  healthChecks?: HealthCheck[];
+  /** Max JSON body, e.g. '100kb'. `false` mounts no body parser (the edge streams bodies). */
+  jsonLimit?: string | false;
+  /** Express `trust proxy`; explicit so client IPs are never taken from a forgeable header by accident. */
+  trustProxy?: boolean | number | string;
+  /** Middleware that must run before health and routes (e.g. the edge's helmet and CORS). */
+  before?: RequestHandler[];
+  /** Mounts the service's own routes. */
+  routes: (app: Express) => void;
+}
+
+/** Gives the request's child logger to the AsyncLocalStorage context. */
+const bindContextLogger: RequestHandler = (req, _res, next) => {
+  const context = getRequestContext();
+  if (context) context.logger = req.log;
+  next();
+};
+
+/**
+ * The app factory every service uses: request id → request log → [before] → health →
+ * JSON body → routes → 404 → error middleware. Services only add their routes.
+ */
+export function createServiceApp(options: ServiceAppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', options.trustProxy ?? false);
+  app.use(requestIdMiddleware());
+  app.use(createRequestLogger(options.logger, { ignorePaths: ['/health', '/health/ready'] }));
+  app.use(bindContextLogger);
+  for (const middleware of options.before ?? []) app.use(middleware);
+  // startServer flips `locals.shuttingDown` so readiness fails while in-flight requests drain.
+  app.locals.shuttingDown = false;
+  app.use(healthRouter(options.healthChecks ?? [], () => app.locals.shuttingDown === true));
+  if (options.jsonLimit !== false) app.use(express.json({ limit: options.jsonLimit ?? '100kb' }));
+  options.routes(app);
+  app.use(notFoundHandler());
+  app.use(errorMiddleware(options.logger));
+  return app;
+}

@@ -1,0 +1,85 @@
+import { Router } from 'express';
+
+export type CheckStatus = 'ok' | 'degraded' | 'down';
+
+export interface HealthCheck {
+  name: string;
+  /** A required dependency that is down makes the service `down` (503); an optional one only `degraded`. */
+  required: boolean;
+  /** Also gates readiness: a replica that lost it should stop receiving traffic. */
+  readiness?: boolean;
+  timeoutMs?: number;
+  /** Resolve for ok, resolve 'degraded' for a partial answer, reject for down. */
+  run: () => Promise<void | 'degraded'>;
+}
+
+export interface CheckResult {
+  status: CheckStatus;
+  required: boolean;
+  latencyMs: number;
+  error?: string;
+}
+
+export interface HealthReport {
+  status: CheckStatus;
+  checks: Record<string, CheckResult>;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+async function runCheck(check: HealthCheck): Promise<CheckResult> {
+  const started = performance.now();
+  try {
+    const outcome = await withTimeout(check.run(), check.timeoutMs ?? 2000);
+    const latencyMs = Math.round((performance.now() - started) * 10) / 10;
+    return { status: outcome === 'degraded' ? 'degraded' : 'ok', required: check.required, latencyMs };
+  } catch (err) {
+    const latencyMs = Math.round((performance.now() - started) * 10) / 10;
+    const error = err instanceof Error ? err.message : String(err);
+    return { status: 'down', required: check.required, latencyMs, error };
+  }
+}
+
+/** down if a required check is down; degraded if anything else is not ok; ok otherwise. */
+export async function runHealthChecks(checks: HealthCheck[]): Promise<HealthReport> {
+  const results = await Promise.all(checks.map(runCheck));
+  const report: HealthReport = { status: 'ok', checks: {} };
+  checks.forEach((check, index) => {
+    const result = results[index]!;
+    report.checks[check.name] = result;
+    if (result.status === 'down' && check.required) report.status = 'down';
+    else if (result.status !== 'ok' && report.status === 'ok') report.status = 'degraded';
+  });
+  return report;
+}
+
+/**
+ * /health: liveness, no dependency calls. /health/ready: readiness checks only, so an
+ * orchestrator stops routing to a replica that lost its database without restarting it.
+ * /health/detailed: every check with its latency.
+ */
+export function healthRouter(checks: HealthCheck[], isShuttingDown: () => boolean): Router {
+  const router = Router();
+  router.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  router.get('/health/ready', async (_req, res) => {
+    if (isShuttingDown()) {
+      res.status(503).json({ status: 'down', checks: {}, reason: 'shutting down' });
+      return;
+    }
+    const report = await runHealthChecks(checks.filter((check) => check.readiness));
+    res.status(report.status === 'down' ? 503 : 200).json(report);
+  });
+  router.get('/health/detailed', async (_req, res) => {
+    const report = await runHealthChecks(checks);
+    res.status(report.status === 'down' ? 503 : 200).json(report);
+  });
+  return router;
+}

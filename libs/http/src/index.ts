@@ -1,0 +1,4 @@
+export { createServiceApp, type ServiceAppOptions } from './create-service-app';
+export { startServer, type RunningServer, type StartServerOptions } from './start-server';
+export { healthRouter, runHealthChecks, type HealthCheck, type HealthReport, type CheckStatus } from './health';
+export { requestIdMiddleware, pickRequestId, REQUEST_ID_HEADER } from './request-id';

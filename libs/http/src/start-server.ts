@@ -1,0 +1,81 @@
+import { createServer, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '@tp/logging';
+
+export interface StartServerOptions {
+  port: number;
+  host?: string;
+  logger: Logger;
+  /** Closed in order after in-flight requests finish (pools, queues, Redis). */
+  closers?: Array<() => Promise<unknown> | unknown>;
+  shutdownTimeoutMs?: number;
+  /** Whole-request timeout for clients (Node's default of 5 min would cut long uploads). */
+  requestTimeoutMs?: number;
+  /** Install SIGTERM/SIGINT handlers that exit the process; off in tests. */
+  handleSignals?: boolean;
+}
+
+export interface RunningServer {
+  server: Server;
+  port: number;
+  url: string;
+  /** Stop accepting, let in-flight requests finish (bounded), then run the closers. */
+  close: () => Promise<void>;
+}
+
+async function drain(server: Server, timeoutMs: number): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(() => {
+      server.closeAllConnections();
+      resolve();
+    }, timeoutMs);
+    timer.unref();
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    // Keep-alive sockets with no request in flight would hold close() open.
+    server.closeIdleConnections();
+  });
+}
+
+export async function startServer(app: RequestListener, options: StartServerOptions): Promise<RunningServer> {
+  const server = createServer(app);
+  // Longer than any load balancer's idle timeout, so the proxy never reuses a socket we just closed.
+  server.keepAliveTimeout = 65_000;
+  if (options.requestTimeoutMs !== undefined) server.requestTimeout = options.requestTimeoutMs;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host ?? '0.0.0.0', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      const locals = (app as { locals?: Record<string, unknown> }).locals;
+      if (locals) locals.shuttingDown = true;
+      await drain(server, options.shutdownTimeoutMs ?? 10_000);
+      for (const closer of options.closers ?? []) {
+        try {
+          await closer();
+        } catch (err) {
+          options.logger.warn({ err }, 'Error while closing a resource during shutdown');
+        }
+      }
+    })();
+    return closing;
+  };
+  if (options.handleSignals) {
+    const onSignal = (signal: NodeJS.Signals) => {
+      options.logger.info({ signal }, 'Shutting down');
+      close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    };
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+  }
+  options.logger.info({ port }, 'Listening');
+  return { server, port, url: `http://127.0.0.1:${port}`, close };
+}

@@ -1,0 +1,48 @@
+import pino, { type Logger, type LevelWithSilent } from 'pino';
+
+export interface LoggerOptions {
+  service: string;
+  level: LevelWithSilent;
+  /** Human-readable output for local development only; JSON lines otherwise. */
+  pretty?: boolean;
+  /** Where lines go; tests pass a stream to read them back. */
+  destination?: pino.DestinationStream;
+}
+
+/**
+ * Secrets never reach a log line: credentials in headers, tokens in bodies or
+ * query strings and Paddle signatures are censored wherever they appear.
+ */
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["set-cookie"]',
+  'req.headers["paddle-signature"]',
+  'res.headers["set-cookie"]',
+  'headers.authorization',
+  'headers.cookie',
+  'headers["paddle-signature"]',
+  '*.authorization',
+  '*.password',
+  '*.token',
+  '*.accessToken',
+  '*.access_token',
+  '*.refresh_token',
+  '*.client_secret',
+  '*.secret',
+];
+
+export function createLogger(options: LoggerOptions): Logger {
+  const config: pino.LoggerOptions = {
+    level: options.level,
+    base: { service: options.service },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+    redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
+  };
+  if (options.destination) return pino(config, options.destination);
+  if (options.pretty) {
+    return pino({ ...config, transport: { target: 'pino-pretty', options: { colorize: true } } });
+  }
+  return pino(config);
+}

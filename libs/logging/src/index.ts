@@ -1,0 +1,11 @@
+export { createLogger, REDACT_PATHS, type LoggerOptions } from './create-logger';
+export { createRequestLogger } from './request-logger';
+export { redactUrl } from './redact-url';
+export {
+  runWithRequestContext,
+  getRequestContext,
+  setRequestUser,
+  contextLogger,
+  type RequestContext,
+} from './request-context';
+export type { Logger } from 'pino';

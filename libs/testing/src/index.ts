@@ -1,0 +1,14 @@
+export { createTestDatabase, type TestDatabase } from './test-database';
+export { ensureTemplateDatabase, templateDatabaseName } from './template-database';
+export { startServiceProcess, freePort, type ServiceProcess } from './service-process';
+export {
+  startTestIdentityProvider,
+  keycloakEnvFor,
+  TEST_AUDIENCE,
+  TEST_CLIENT_ID,
+  TEST_CLIENT_SECRET,
+  TEST_PASSWORD,
+  TEST_REALM,
+} from './test-identity-provider';
+export { captureLogs, type LogCapture } from './log-capture';
+export { loadTestConfig } from './test-config';

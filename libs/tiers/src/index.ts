@@ -1,0 +1,1 @@
+export { TIERS, TIER_LIMITS, UPGRADE_URL, limitsFor, type Tier, type TierLimits, type QueuePriority } from './tier-limits';
