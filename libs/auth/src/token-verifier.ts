@@ -83,7 +83,9 @@ export class TokenVerifier {
     try {
       return await this.keys.get(kid);
     } catch (err) {
-      if (err instanceof Error && KEY_NOT_FOUND.has(err.name)) throw unauthorized(TOKEN_ERRORS.signature);
+      // jwks-rsa reports a JWKS answered with a non-2xx status as a JwksError too: that is the IdP being down.
+      const endpointDown = (err as { isEndpointUnavailable?: unknown } | null)?.isEndpointUnavailable === true;
+      if (err instanceof Error && !endpointDown && KEY_NOT_FOUND.has(err.name)) throw unauthorized(TOKEN_ERRORS.signature);
       throw new ServiceUnavailableError('Identity provider unavailable', { cause: err });
     }
   }

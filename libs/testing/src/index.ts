@@ -1,6 +1,6 @@
 export { createTestDatabase, type TestDatabase } from './test-database';
 export { ensureTemplateDatabase, templateDatabaseName } from './template-database';
-export { startServiceProcess, freePort, type ServiceProcess } from './service-process';
+export { startServiceProcess, freePort, type ServiceProcess, type ServiceProcessOptions } from './service-process';
 export {
   startTestIdentityProvider,
   keycloakEnvFor,

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -41,6 +42,14 @@ async function waitForHealth(url: string, child: ChildProcess, output: () => str
   throw new Error(`Service at ${url} did not become healthy:\n${output()}`);
 }
 
+export interface ServiceProcessOptions {
+  /**
+   * Send stdout/stderr straight to this file instead of a pipe the parent buffers.
+   * Benchmarks use it so the parent's event loop does not pay for draining log lines.
+   */
+  logFile?: string;
+}
+
 /**
  * Runs a service's real `main.ts` as its own process (as in production), for
  * end-to-end tests that must not import another app's code.
@@ -49,18 +58,23 @@ export async function startServiceProcess(
   app: string,
   env: Record<string, string>,
   portVariable: string,
+  options: ServiceProcessOptions = {},
 ): Promise<ServiceProcess> {
   const port = Number(env[portVariable] ?? (await freePort()));
+  const logFd = options.logFile === undefined ? undefined : openSync(options.logFile, 'w');
   const child = spawn(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'apps', app, 'src/main.ts')], {
     cwd: ROOT,
     // An isolated environment: nothing from the developer's shell or .env leaks in.
     env: { NODE_ENV: 'test', LOG_LEVEL: 'info', ...env, [portVariable]: String(port) },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: logFd === undefined ? ['ignore', 'pipe', 'pipe'] : ['ignore', logFd, logFd],
   });
+  // The child holds its own copy of the descriptor.
+  if (logFd !== undefined) closeSync(logFd);
   let buffer = '';
   child.stdout?.on('data', (chunk: Buffer) => (buffer += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (buffer += chunk.toString()));
-  const output = () => buffer;
+  const logFile = options.logFile;
+  const output = logFile === undefined ? () => buffer : () => readFileSync(logFile, 'utf8');
   const url = `http://127.0.0.1:${port}`;
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const stop = async () => {

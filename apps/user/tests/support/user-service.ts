@@ -1,0 +1,68 @@
+import { TokenVerifier } from '@tp/auth';
+import type { Database } from '@tp/db';
+import type { DevIdentityProvider } from '@tp/dev-identity-provider';
+import { startServer, type RunningServer } from '@tp/http';
+import { createLogger } from '@tp/logging';
+import { createTestDatabase, keycloakEnvFor, startTestIdentityProvider, type TestDatabase } from '@tp/testing';
+import { createApp } from '../../src/app';
+import { loadUserConfig } from '../../src/config';
+
+export const DEV_PASSWORD = 'password';
+
+export interface UserService {
+  url: string;
+  idp: DevIdentityProvider;
+  testDb: TestDatabase;
+  server: RunningServer;
+  /** GET against the running service, with an optional bearer token and extra headers. */
+  get: (path: string, options?: { token?: string; headers?: Record<string, string> }) => Promise<Response>;
+  /** Stops the server, the identity provider, and drops the test database. */
+  stop: () => Promise<void>;
+}
+
+export interface StartUserServiceOptions {
+  /** Extra environment on top of the test defaults (e.g. FEATURE_ADS_ENABLED). */
+  env?: Record<string, string>;
+  /** The app's database; defaults to the test database's own pool. */
+  database?: (testDb: TestDatabase) => Database;
+}
+
+/** The real user app on a real port, against a fresh Postgres database and the dev identity provider. */
+export async function startUserService(options: StartUserServiceOptions = {}): Promise<UserService> {
+  const testDb = await createTestDatabase();
+  const idp = await startTestIdentityProvider();
+  const config = loadUserConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: testDb.url,
+    ...keycloakEnvFor(idp),
+    USER_PORT: '0',
+    ...options.env,
+  });
+  const logger = createLogger({ service: 'user', level: config.logLevel });
+  const database = options.database ? options.database(testDb) : testDb.database;
+  const app = createApp({ config, database, verifier: new TokenVerifier(config.auth), logger });
+  const server = await startServer(app, { port: 0, host: '127.0.0.1', logger, shutdownTimeoutMs: 1000 });
+
+  const get: UserService['get'] = (path, { token, headers = {} } = {}) =>
+    fetch(`${server.url}${path}`, {
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+    });
+
+  return {
+    url: server.url,
+    idp,
+    testDb,
+    server,
+    get,
+    stop: async () => {
+      await server.close();
+      if (database !== testDb.database) await database.close().catch(() => undefined);
+      await idp.stop();
+      await testDb.drop();
+    },
+  };
+}
+
+export const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

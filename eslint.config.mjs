@@ -1,0 +1,74 @@
+// Lint: TypeScript rules, small files, and Nx module boundaries (a service never imports another).
+import js from '@eslint/js';
+import nx from '@nx/eslint-plugin';
+import tseslint from 'typescript-eslint';
+
+const shared = ['scope:shared'];
+const testOnly = ['scope:testing', 'scope:dev'];
+
+const boundaries = (extraForAll, ignoredCircularDependencies = []) => [
+  'error',
+  {
+    enforceBuildableLibDependency: false,
+    allow: [],
+    ignoredCircularDependencies,
+    depConstraints: [
+      { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: [...shared, ...extraForAll] },
+      { sourceTag: 'scope:dev', onlyDependOnLibsWithTags: shared },
+      { sourceTag: 'scope:testing', onlyDependOnLibsWithTags: [...shared, 'scope:dev'] },
+      { sourceTag: 'type:app', onlyDependOnLibsWithTags: [...shared, ...extraForAll] },
+    ],
+  },
+];
+
+export default [
+  { ignores: ['**/node_modules', '**/dist', '**/coverage', '.nx', 'tmp', 'bench-results'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  { plugins: { '@nx': nx } },
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': boundaries([]),
+      'max-lines': ['error', { max: 300, skipBlankLines: true, skipComments: true }],
+      'max-lines-per-function': ['warn', { max: 80, skipBlankLines: true, skipComments: true }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[object.name='process'][property.name='env']",
+          message: 'Read configuration through a @tp/config schema; nothing else reads process.env.',
+        },
+        { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' },
+      ],
+    },
+  },
+  {
+    // Tests may use the test harness and the dev identity provider.
+    // A lib's spec may build a real app with @tp/http or use the harness, which itself uses
+    // shared libs: those test-only edges are not runtime cycles.
+    files: ['**/*.spec.ts', '**/tests/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': boundaries(testOnly, [
+        ['tag:scope:shared', 'tag:scope:shared'],
+        ['tag:scope:shared', 'tag:scope:testing'],
+        ['tag:scope:shared', 'tag:scope:dev'],
+      ]),
+      'max-lines-per-function': 'off',
+    },
+  },
+  {
+    // The config lib is the one reader of process.env; tools run the stack and may start the dev IdP.
+    files: ['libs/config/src/**/*.ts'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
+  {
+    files: ['tools/**/*.ts', 'libs/testing/src/global-setup.ts', 'libs/db/drizzle.config.ts'],
+    rules: { '@nx/enforce-module-boundaries': 'off', 'no-restricted-syntax': 'off' },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    languageOptions: { globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly', console: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+];

@@ -1,0 +1,105 @@
+import { createServiceApp, startServer, type RunningServer } from '@tp/http';
+import { captureLogs, type LogCapture } from '@tp/testing';
+import { setRequestUser } from './request-context';
+
+describe('createRequestLogger', () => {
+  let server: RunningServer;
+  let logs: LogCapture;
+
+  beforeAll(async () => {
+    logs = captureLogs('logging-test');
+    const app = createServiceApp({
+      logger: logs.logger,
+      routes: (routes) => {
+        routes.get('/things', (_req, res) => {
+          res.json({ ok: true });
+        });
+        routes.get('/me', async (_req, res) => {
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          setRequestUser('user-42');
+          res.json({ ok: true });
+        });
+        routes.get('/docs', (_req, res) => {
+          res.send('docs');
+        });
+        routes.get('/broken', () => {
+          throw new Error('kaput');
+        });
+      },
+    });
+    server = await startServer(app, { port: 0, host: '127.0.0.1', logger: logs.logger });
+  });
+
+  afterAll(() => server?.close());
+
+  /** The request log lines written for one response, found by its request id. */
+  async function requestLines(path: string, init?: RequestInit) {
+    const response = await fetch(`${server.url}${path}`, init);
+    await response.arrayBuffer();
+    // pino-http writes the line on the response's `finish`, which can trail the client's last byte.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const requestId = response.headers.get('x-request-id');
+    const lines = logs.lines().filter((line) => line['requestId'] === requestId && line['msg'] === 'Request completed');
+    return { response, requestId, lines };
+  }
+
+  it('writes one flat line per request', async () => {
+    const { requestId, lines } = await requestLines('/things?page=2');
+    expect(lines).toHaveLength(1);
+    const line = lines[0]!;
+    expect(line).toMatchObject({
+      level: 'info',
+      service: 'logging-test',
+      requestId,
+      method: 'GET',
+      url: '/things?page=2',
+      statusCode: 200,
+      msg: 'Request completed',
+    });
+    expect(typeof line['time']).toBe('string');
+    expect(new Date(line['time'] as string).toISOString()).toBe(line['time']);
+    expect(typeof line['responseTime']).toBe('number');
+    expect(line).not.toHaveProperty('userId');
+    expect(line).not.toHaveProperty('req');
+    expect(line).not.toHaveProperty('res');
+  });
+
+  it('carries the userId recorded by setRequestUser in the route', async () => {
+    const { lines } = await requestLines('/me');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ userId: 'user-42', statusCode: 200, level: 'info' });
+  });
+
+  it('logs failed requests at error level with the status code', async () => {
+    const { lines } = await requestLines('/broken');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ level: 'error', statusCode: 500, url: '/broken' });
+  });
+
+  it('never writes the Authorization header or a token in the query string', async () => {
+    const before = logs.raw().length;
+    const { lines } = await requestLines('/docs?token=secret-query-value&lang=en', {
+      headers: { authorization: 'Bearer secret-header-value', cookie: 'session=secret-cookie-value' },
+    });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]!['url']).toBe('/docs?token=[REDACTED]&lang=en');
+    const written = logs.raw().slice(before);
+    expect(written).not.toContain('secret-header-value');
+    expect(written).not.toContain('secret-query-value');
+    expect(written).not.toContain('secret-cookie-value');
+    expect(logs.raw()).not.toMatch(/secret-(header|query|cookie)-value/);
+  });
+
+  it('writes no line for health probes', async () => {
+    const before = logs.lines().length;
+    for (const path of ['/health', '/health/ready', '/health?probe=1']) {
+      const response = await fetch(`${server.url}${path}`);
+      expect(response.status).toBe(200);
+      await response.arrayBuffer();
+    }
+    // A logged request after the probes proves the writes would have arrived by now.
+    const { lines } = await requestLines('/things');
+    expect(lines).toHaveLength(1);
+    expect(logs.lines().slice(before)).toEqual(lines);
+  });
+});
