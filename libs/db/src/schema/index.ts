@@ -1,1 +1,4 @@
 export * from './users';
+export * from './feature-flags';
+export * from './billing';
+export * from './uploads';
