@@ -144,10 +144,9 @@ describe('when Postgres refuses connections to the database', () => {
     expect((await service.get(PROFILE, { token })).status).toBe(200);
   });
 
-  // Known bug in libs/db (isDatabaseUnavailable): Postgres' FATAL 55000 "database … is not
-  // currently accepting connections" is not classed as unavailable, so the API answers 500.
-  // Remove `.failing` once libs/db maps it to 503.
-  it.failing('answers 503 service_unavailable on the API', async () => {
+  // Postgres refuses new connections with FATAL 55000 "database … is not currently accepting
+  // connections": that is an outage too, not a bug to surface as 500.
+  it('answers 503 service_unavailable on the API', async () => {
     await disallowConnections();
 
     const response = await service.get(PROFILE, { token });

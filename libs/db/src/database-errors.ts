@@ -8,7 +8,7 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   for (let depth = 0; current && depth < 4; depth += 1) {
     const { code, message } = current as { code?: unknown; message?: unknown };
     if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
-    if (typeof message === 'string' && /timeout exceeded when trying to connect|Connection terminated/i.test(message)) return true;
+    if (typeof message === 'string' && /timeout exceeded when trying to connect|Connection terminated|not currently accepting connections/i.test(message)) return true;
     current = (current as { cause?: unknown }).cause;
   }
   return false;
