@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import {
-  booleanFlag,
   databaseEnv,
+  featureToggleEnv,
+  featureToggles,
   keycloakEnv,
   keycloakSettings,
   loadConfig,
@@ -14,8 +15,8 @@ const userEnvSchema = z.object({
   ...runtimeEnv,
   ...databaseEnv,
   ...keycloakEnv,
+  ...featureToggleEnv,
   USER_PORT: port(4001),
-  FEATURE_ADS_ENABLED: booleanFlag(true),
 });
 
 export type UserConfig = ReturnType<typeof loadUserConfig>;
@@ -31,6 +32,6 @@ export function loadUserConfig(env?: Env) {
     databaseUrl: parsed.DATABASE_URL,
     databasePoolMax: parsed.DATABASE_POOL_MAX,
     auth: keycloakSettings(parsed),
-    features: { ads: parsed.FEATURE_ADS_ENABLED },
+    features: featureToggles(parsed),
   };
 }

@@ -73,3 +73,35 @@ export function keycloakSettings(env: {
     clockToleranceSeconds: env.JWT_CLOCK_TOLERANCE_SECONDS,
   };
 }
+
+/**
+ * Environment kill switches. `false` turns a feature off everywhere and wins over any
+ * database flag; `true` leaves the decision to the database flag of the same name.
+ */
+export const featureToggleEnv = {
+  FEATURE_ADS_ENABLED: booleanFlag(true),
+  FEATURE_PAYMENTS_ENABLED: booleanFlag(true),
+  FEATURE_PREMIUM_TOOLS_ENABLED: booleanFlag(true),
+  FEATURE_REGISTRATION_ENABLED: booleanFlag(true),
+};
+
+export interface FeatureToggles {
+  ads: boolean;
+  payments: boolean;
+  premiumTools: boolean;
+  registration: boolean;
+}
+
+export function featureToggles(env: {
+  FEATURE_ADS_ENABLED: boolean;
+  FEATURE_PAYMENTS_ENABLED: boolean;
+  FEATURE_PREMIUM_TOOLS_ENABLED: boolean;
+  FEATURE_REGISTRATION_ENABLED: boolean;
+}): FeatureToggles {
+  return {
+    ads: env.FEATURE_ADS_ENABLED,
+    payments: env.FEATURE_PAYMENTS_ENABLED,
+    premiumTools: env.FEATURE_PREMIUM_TOOLS_ENABLED,
+    registration: env.FEATURE_REGISTRATION_ENABLED,
+  };
+}
