@@ -23,3 +23,22 @@ export function createRedis(url: string, logger: Logger): Redis {
   });
   return redis;
 }
+
+/**
+ * Give Redis a moment before serving: without the offline queue, requests in the first
+ * milliseconds would pass the limiter uncounted. Never blocks start-up for long (fail open).
+ */
+export async function waitForRedis(redis: Redis, timeoutMs: number): Promise<boolean> {
+  if (redis.status === 'ready') return true;
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      redis.off('ready', onReady);
+      resolve(false);
+    }, timeoutMs);
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    redis.once('ready', onReady);
+  });
+}

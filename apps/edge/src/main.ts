@@ -4,18 +4,23 @@ import { startServer } from '@tp/http';
 import { createLogger } from '@tp/logging';
 import { createApp } from './app';
 import { loadEdgeConfig } from './config';
-import { createRedis } from './create-redis';
+import { createRedis, waitForRedis } from './create-redis';
 
 const config = loadConfigOrExit(() => loadEdgeConfig());
 const logger = createLogger({ service: 'edge', level: config.logLevel, pretty: config.logPretty });
 const redis = createRedis(config.redisUrl, logger);
 const verifier = new TokenVerifier(config.auth);
 
-void startServer(createApp({ config, redis, verifier, logger }), {
-  port: config.port,
-  logger,
-  closers: [() => redis.quit()],
-  shutdownTimeoutMs: config.shutdownTimeoutMs,
-  requestTimeoutMs: config.requestTimeoutMs,
-  handleSignals: true,
-});
+async function main() {
+  if (!(await waitForRedis(redis, 3000))) logger.warn('Redis not ready; starting without rate limiting until it is');
+  await startServer(createApp({ config, redis, verifier, logger }), {
+    port: config.port,
+    logger,
+    closers: [() => redis.quit()],
+    shutdownTimeoutMs: config.shutdownTimeoutMs,
+    requestTimeoutMs: config.requestTimeoutMs,
+    handleSignals: true,
+  });
+}
+
+void main();
