@@ -74,7 +74,8 @@ export function healthRouter(checks: HealthCheck[], isShuttingDown: () => boolea
       res.status(503).json({ status: 'down', checks: {}, reason: 'shutting down' });
       return;
     }
-    const report = await runHealthChecks(checks.filter((check) => check.readiness));
+    // Any readiness check that fails takes this replica out of rotation.
+    const report = await runHealthChecks(checks.filter((check) => check.readiness).map((check) => ({ ...check, required: true })));
     res.status(report.status === 'down' ? 503 : 200).json(report);
   });
   router.get('/health/detailed', async (_req, res) => {

@@ -44,6 +44,14 @@ export async function startServer(app: RequestListener, options: StartServerOpti
   // Longer than any load balancer's idle timeout, so the proxy never reuses a socket we just closed.
   server.keepAliveTimeout = 65_000;
   if (options.requestTimeoutMs !== undefined) server.requestTimeout = options.requestTimeoutMs;
+  let draining = false;
+  // A keep-alive socket whose request finishes during the drain would otherwise stay open
+  // until keepAliveTimeout, so close() always waited for the full shutdown timeout.
+  server.on('request', (_req, res) => {
+    res.once('finish', () => {
+      if (draining) server.closeIdleConnections();
+    });
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host ?? '0.0.0.0', () => resolve());
@@ -54,6 +62,7 @@ export async function startServer(app: RequestListener, options: StartServerOpti
     closing ??= (async () => {
       const locals = (app as { locals?: Record<string, unknown> }).locals;
       if (locals) locals.shuttingDown = true;
+      draining = true;
       await drain(server, options.shutdownTimeoutMs ?? 10_000);
       for (const closer of options.closers ?? []) {
         try {
