@@ -9,6 +9,7 @@ import {
   positiveInt,
   redisEnv,
   runtimeEnv,
+  runtimeSettings,
   type Env,
 } from '@tp/config';
 
@@ -48,11 +49,8 @@ export type EdgeConfig = ReturnType<typeof loadEdgeConfig>;
 export function loadEdgeConfig(env?: Env) {
   const parsed = loadConfig(edgeEnvSchema, env);
   return {
-    env: parsed.NODE_ENV,
+    ...runtimeSettings(parsed),
     port: parsed.EDGE_PORT,
-    logLevel: parsed.LOG_LEVEL,
-    logPretty: parsed.LOG_PRETTY,
-    shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,
     requestTimeoutMs: parsed.REQUEST_TIMEOUT_MS,
     redisUrl: parsed.REDIS_URL,
     auth: keycloakSettings(parsed),

@@ -8,6 +8,7 @@ import {
   loadConfig,
   port,
   runtimeEnv,
+  runtimeSettings,
   type Env,
 } from '@tp/config';
 
@@ -24,11 +25,8 @@ export type UserConfig = ReturnType<typeof loadUserConfig>;
 export function loadUserConfig(env?: Env) {
   const parsed = loadConfig(userEnvSchema, env);
   return {
-    env: parsed.NODE_ENV,
+    ...runtimeSettings(parsed),
     port: parsed.USER_PORT,
-    logLevel: parsed.LOG_LEVEL,
-    logPretty: parsed.LOG_PRETTY,
-    shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,
     databaseUrl: parsed.DATABASE_URL,
     databasePoolMax: parsed.DATABASE_POOL_MAX,
     auth: keycloakSettings(parsed),

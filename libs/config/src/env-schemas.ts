@@ -105,3 +105,18 @@ export function featureToggles(env: {
     registration: env.FEATURE_REGISTRATION_ENABLED,
   };
 }
+
+/** The runtime settings every service config exposes, from the `runtimeEnv` fields. */
+export function runtimeSettings(env: {
+  NODE_ENV: 'development' | 'test' | 'production';
+  LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  LOG_PRETTY: boolean;
+  SHUTDOWN_TIMEOUT_MS: number;
+}) {
+  return {
+    env: env.NODE_ENV,
+    logLevel: env.LOG_LEVEL,
+    logPretty: env.LOG_PRETTY,
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+  };
+}
