@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ConfigError, processEnv } from '@tp/config';
 import { ensureDatabaseExists, migrateDatabase } from '@tp/db';
 import { startDevIdentityIfNeeded } from './dev-identity';
+import { startDevS3IfNeeded } from './dev-s3';
 import { preflight } from './preflight';
 import { loadStackConfig } from './stack-config';
 import { STACK_SERVICES, type StackService } from './stack-services';
@@ -50,6 +51,8 @@ async function main(): Promise<void> {
   say('migrations applied');
   const idp = await startDevIdentityIfNeeded(config);
   if (idp) say(`dev identity provider (Keycloak stand-in) at ${idp.issuer}`);
+  const s3 = await startDevS3IfNeeded();
+  if (s3) say(`dev S3 server (s3rver, files in tmp/s3rver) at ${s3.endpoint}`);
 
   const children: ChildProcess[] = [];
   let stopping = false;
@@ -68,6 +71,7 @@ async function main(): Promise<void> {
       ),
     );
     await idp?.stop();
+    await s3?.close();
     process.exit(code);
   };
   process.once('SIGINT', () => void stop(0));

@@ -30,6 +30,9 @@ const edgeEnvSchema = z
     ...keycloakEnv,
     EDGE_PORT: port(4000),
     USER_SERVICE_URL: httpUrl.default('http://127.0.0.1:4001'),
+    BILLING_SERVICE_URL: httpUrl.default('http://127.0.0.1:4003'),
+    UPLOAD_SERVICE_URL: httpUrl.default('http://127.0.0.1:4002'),
+    FLAGS_SERVICE_URL: httpUrl.default('http://127.0.0.1:4004'),
     CORS_ORIGINS: commaList('*'),
     TRUST_PROXY: trustProxy,
     RATE_LIMIT_MAX: positiveInt(100),
@@ -58,6 +61,6 @@ export function loadEdgeConfig(env?: Env) {
     trustProxy: parsed.TRUST_PROXY,
     rateLimit: { max: parsed.RATE_LIMIT_MAX, windowMs: parsed.RATE_LIMIT_WINDOW_MS, prefix: parsed.RATE_LIMIT_PREFIX },
     upstreamTimeoutMs: parsed.UPSTREAM_TIMEOUT_MS,
-    services: { user: parsed.USER_SERVICE_URL },
+    services: { user: parsed.USER_SERVICE_URL, upload: parsed.UPLOAD_SERVICE_URL, flags: parsed.FLAGS_SERVICE_URL, billing: parsed.BILLING_SERVICE_URL },
   };
 }

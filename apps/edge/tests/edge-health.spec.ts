@@ -26,7 +26,7 @@ describe('edge: health', () => {
     expect(reply.status).toBe(200);
     expect(reply.body['status']).toBe('ok');
     const checks = reply.body['checks'] as Record<string, { status: string; latencyMs: unknown }>;
-    expect(Object.keys(checks).sort()).toEqual(['jwks', 'redis', 'service:user']);
+    expect(Object.keys(checks).sort()).toEqual(['jwks', 'redis', 'service:flags', 'service:user']);
     for (const check of Object.values(checks)) {
       expect(check.status).toBe('ok');
       expect(typeof check.latencyMs).toBe('number');

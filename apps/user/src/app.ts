@@ -1,11 +1,13 @@
 import type { Express } from 'express';
 import { authenticate, type TokenVerifier } from '@tp/auth';
 import type { Database } from '@tp/db';
+import type { FeatureFlagClient } from '@tp/feature-flags';
 import { createServiceApp } from '@tp/http';
 import type { Logger } from '@tp/logging';
 import type { UserConfig } from './config';
 import { limitsRoutes } from './limits/limits-routes';
 import { profileRoutes } from './profile/profile-routes';
+import { SubscriptionStore } from './users/subscription-store';
 import { UserStore } from './users/user-store';
 import { UserSyncService } from './users/user-sync-service';
 
@@ -13,13 +15,18 @@ export interface UserAppDeps {
   config: UserConfig;
   database: Database;
   verifier: TokenVerifier;
+  /** Local flag evaluation (ads, registration) from the shared feature_flags cache. */
+  flags: FeatureFlagClient;
   logger: Logger;
   clock?: () => Date;
 }
 
 /** The user service: profile and tier limits, with lazy user sync on every authenticated call. */
 export function createApp(deps: UserAppDeps): Express {
-  const users = new UserSyncService(new UserStore(deps.database.db), deps.clock ?? (() => new Date()));
+  const users = new UserSyncService(new UserStore(deps.database.db), deps.clock ?? (() => new Date()), (identity) =>
+    deps.flags.isEnabled('registration', { userId: identity.userId, tier: identity.tier }),
+    new SubscriptionStore(deps.database.db),
+  );
   return createServiceApp({
     logger: deps.logger,
     healthChecks: [{ name: 'postgres', required: true, readiness: true, run: deps.database.ping }],
@@ -28,7 +35,7 @@ export function createApp(deps: UserAppDeps): Express {
       // with forged identity headers gets nothing.
       app.use('/api/v1/user', authenticate(deps.verifier, 'required'));
       app.use(profileRoutes(users));
-      app.use(limitsRoutes(users, deps.config.features));
+      app.use(limitsRoutes(users, deps.flags));
     },
   });
 }

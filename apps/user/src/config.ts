@@ -7,16 +7,20 @@ import {
   keycloakSettings,
   loadConfig,
   port,
+  redisEnv,
   runtimeEnv,
   runtimeSettings,
   type Env,
 } from '@tp/config';
+import { featureFlagEnv, featureFlagSettings } from '@tp/feature-flags';
 
 const userEnvSchema = z.object({
   ...runtimeEnv,
   ...databaseEnv,
   ...keycloakEnv,
   ...featureToggleEnv,
+  ...redisEnv,
+  ...featureFlagEnv,
   USER_PORT: port(4001),
 });
 
@@ -31,5 +35,7 @@ export function loadUserConfig(env?: Env) {
     databasePoolMax: parsed.DATABASE_POOL_MAX,
     auth: keycloakSettings(parsed),
     features: featureToggles(parsed),
+    redisUrl: parsed.REDIS_URL,
+    flags: featureFlagSettings(parsed),
   };
 }

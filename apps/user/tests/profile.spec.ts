@@ -28,6 +28,7 @@ describe('GET /api/v1/user/profile', () => {
       username: 'free',
       tier: 'FREE',
       createdAt: expect.stringMatching(ISO_TIMESTAMP),
+      subscription: null,
     });
     expect(body['id']).not.toBe(subjectOf(token));
     const { rows } = await service.testDb.database.pool.query<{ id: string; keycloak_id: string }>(
@@ -51,6 +52,7 @@ describe('GET /api/v1/user/profile', () => {
       username: 'premium',
       tier: 'PREMIUM',
       createdAt: expect.stringMatching(ISO_TIMESTAMP),
+      subscription: null,
     });
     expect(body['id']).not.toBe(subjectOf(token));
   });

@@ -1,6 +1,7 @@
 import express, { type Express, type RequestHandler } from 'express';
 import { errorMiddleware, notFoundHandler } from '@tp/errors';
 import { createRequestLogger, getRequestContext, type Logger } from '@tp/logging';
+import { httpMetricsMiddleware, type ServiceMetrics } from '@tp/metrics';
 import { healthRouter, type HealthCheck } from './health';
 import { requestIdMiddleware } from './request-id';
 
@@ -13,6 +14,8 @@ export interface ServiceAppOptions {
   trustProxy?: boolean | number | string;
   /** Middleware that must run before health and routes (e.g. the edge's helmet and CORS). */
   before?: RequestHandler[];
+  /** Request count, latency and error metrics by route template (served by startServer's metrics port). */
+  metrics?: ServiceMetrics;
   /** Mounts the service's own routes. */
   routes: (app: Express) => void;
 }
@@ -33,6 +36,7 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', options.trustProxy ?? false);
   app.use(requestIdMiddleware());
+  if (options.metrics) app.use(httpMetricsMiddleware(options.metrics));
   app.use(createRequestLogger(options.logger, { ignorePaths: ['/health', '/health/ready'] }));
   app.use(bindContextLogger);
   for (const middleware of options.before ?? []) app.use(middleware);

@@ -1,6 +1,7 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '@tp/logging';
+import { startMetricsServer, type Registry } from '@tp/metrics';
 
 export interface StartServerOptions {
   port: number;
@@ -11,6 +12,8 @@ export interface StartServerOptions {
   shutdownTimeoutMs?: number;
   /** Whole-request timeout for clients (Node's default of 5 min would cut long uploads). */
   requestTimeoutMs?: number;
+  /** Serve this registry at GET /metrics on its own port (never on the public routes). */
+  metrics?: { registry: Registry; port: number; host?: string };
   /** Install SIGTERM/SIGINT handlers that exit the process; off in tests. */
   handleSignals?: boolean;
 }
@@ -19,22 +22,27 @@ export interface RunningServer {
   server: Server;
   port: number;
   url: string;
+  metricsPort?: number;
   /** Stop accepting, let in-flight requests finish (bounded), then run the closers. */
   close: () => Promise<void>;
 }
 
 async function drain(server: Server, timeoutMs: number): Promise<void> {
   await new Promise<void>((resolve) => {
-    const timer = setTimeout(() => {
+    const deadline = setTimeout(() => {
       server.closeAllConnections();
       resolve();
     }, timeoutMs);
-    timer.unref();
+    deadline.unref();
+    // A keep-alive socket goes idle once its in-flight response is done; close it then,
+    // instead of waiting for keepAliveTimeout (polling costs nothing per request).
+    const sweep = setInterval(() => server.closeIdleConnections(), 50);
+    sweep.unref();
     server.close(() => {
-      clearTimeout(timer);
+      clearTimeout(deadline);
+      clearInterval(sweep);
       resolve();
     });
-    // Keep-alive sockets with no request in flight would hold close() open.
     server.closeIdleConnections();
   });
 }
@@ -44,26 +52,21 @@ export async function startServer(app: RequestListener, options: StartServerOpti
   // Longer than any load balancer's idle timeout, so the proxy never reuses a socket we just closed.
   server.keepAliveTimeout = 65_000;
   if (options.requestTimeoutMs !== undefined) server.requestTimeout = options.requestTimeoutMs;
-  let draining = false;
-  // A keep-alive socket whose request finishes during the drain would otherwise stay open
-  // until keepAliveTimeout, so close() always waited for the full shutdown timeout.
-  server.on('request', (_req, res) => {
-    res.once('finish', () => {
-      if (draining) server.closeIdleConnections();
-    });
-  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host ?? '0.0.0.0', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  const metricsServer = options.metrics
+    ? await startMetricsServer(options.metrics.registry, options.metrics.port, options.metrics.host)
+    : undefined;
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
       const locals = (app as { locals?: Record<string, unknown> }).locals;
       if (locals) locals.shuttingDown = true;
-      draining = true;
       await drain(server, options.shutdownTimeoutMs ?? 10_000);
+      await metricsServer?.close();
       for (const closer of options.closers ?? []) {
         try {
           await closer();
@@ -85,6 +88,6 @@ export async function startServer(app: RequestListener, options: StartServerOpti
     process.once('SIGTERM', onSignal);
     process.once('SIGINT', onSignal);
   }
-  options.logger.info({ port }, 'Listening');
-  return { server, port, url: `http://127.0.0.1:${port}`, close };
+  options.logger.info({ port, metricsPort: metricsServer?.port }, 'Listening');
+  return { server, port, url: `http://127.0.0.1:${port}`, metricsPort: metricsServer?.port, close };
 }

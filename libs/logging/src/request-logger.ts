@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from 'pino';
+import { stdSerializers, type Logger } from 'pino';
 import { pinoHttp, type HttpLogger } from 'pino-http';
 import { getRequestContext } from './request-context';
 import { redactUrl } from './redact-url';
@@ -21,6 +21,19 @@ function lineFields(req: IncomingMessage, res: ServerResponse, responseTime: num
 }
 
 /**
+ * With quietReqLogger + quietResLogger pino-http still builds, and never uses, a
+ * `logger.child({ req })` per request; pino serialises, redacts and stringifies every
+ * header for it eagerly (~8-13 µs per request measured). Dropping `req` makes that child free.
+ * Our lines never carry `req`; `res` and `err` keep pino-http's usual serializers.
+ */
+const REQUEST_LOG_SERIALIZERS = {
+  req: () => undefined,
+  // What pino-http's wrapping of the standard serializers resolves to.
+  res: stdSerializers.res,
+  err: stdSerializers.err,
+};
+
+/**
  * One flat JSON line per request: level, time, requestId, method, url, statusCode,
  * responseTime (ms), userId when known, msg "Request completed". Headers are never
  * logged, so credentials cannot leak through them.
@@ -29,6 +42,8 @@ export function createRequestLogger(logger: Logger, options: RequestLoggerOption
   const ignore = new Set(options.ignorePaths ?? []);
   return pinoHttp({
     logger,
+    wrapSerializers: false,
+    serializers: REQUEST_LOG_SERIALIZERS,
     quietReqLogger: true,
     quietResLogger: true,
     customAttributeKeys: { reqId: 'requestId' },

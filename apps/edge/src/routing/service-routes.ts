@@ -14,5 +14,14 @@ export interface ServiceRoute {
 
 /** The public routing table: the one place to add a service behind the edge. */
 export function serviceRoutes(config: EdgeConfig): ServiceRoute[] {
-  return [{ path: '/api/v1/user', service: 'user', target: config.services.user, auth: 'required', rateLimited: true }];
+  return [
+    { path: '/api/v1/user', service: 'user', target: config.services.user, auth: 'required', rateLimited: true },
+    // Optional auth: anonymous visitors read flags too; the flags service checks the admin role itself.
+    { path: '/api/v1/flags', service: 'flags', target: config.services.flags, auth: 'optional', rateLimited: true },
+    // Paddle signs each delivery (checked by the billing service) and sends from a few IPs: no token, no rate limit.
+    { path: '/api/v1/webhooks/paddle', service: 'billing', target: config.services.billing, auth: 'none', rateLimited: false },
+    // More specific first: anonymous uploads (and their token read-back) need no bearer token.
+    { path: '/api/v1/upload/anonymous', service: 'upload', target: config.services.upload, auth: 'optional', rateLimited: true },
+    { path: '/api/v1/upload', service: 'upload', target: config.services.upload, auth: 'required', rateLimited: true },
+  ];
 }

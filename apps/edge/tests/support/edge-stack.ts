@@ -37,6 +37,7 @@ export interface Backends {
   db: TestDatabase;
   idp: DevIdentityProvider;
   user: ServiceProcess;
+  flags: ServiceProcess;
   /** Edge env for these backends (merge overrides on top). */
   edgeEnv: (overrides?: Record<string, string>) => Record<string, string>;
   stop: () => Promise<void>;
@@ -46,9 +47,17 @@ export async function startBackends(): Promise<Backends> {
   const db = await createTestDatabase();
   const idp = await startTestIdentityProvider();
   let user: ServiceProcess;
+  let flags: ServiceProcess;
   try {
     // LOG_LEVEL info (not warn): the request-id test reads the per-request log line.
     user = await startServiceProcess('user', { DATABASE_URL: db.url, ...keycloakEnvFor(idp), LOG_LEVEL: 'info' }, 'USER_PORT');
+    // Every routed service is a required health dependency of the edge.
+    flags = await startServiceProcess('flags', { DATABASE_URL: db.url, REDIS_URL, ...keycloakEnvFor(idp), LOG_LEVEL: 'warn' }, 'FLAGS_PORT').catch(
+      async (err: unknown) => {
+        await user.stop();
+        throw err;
+      },
+    );
   } catch (err) {
     await idp.stop();
     await db.drop();
@@ -58,17 +67,20 @@ export async function startBackends(): Promise<Backends> {
     db,
     idp,
     user,
+    flags,
     edgeEnv: (overrides = {}) => ({
       NODE_ENV: 'test',
       LOG_LEVEL: 'silent',
       ...keycloakEnvFor(idp),
       USER_SERVICE_URL: user.url,
+      FLAGS_SERVICE_URL: flags.url,
       REDIS_URL,
       RATE_LIMIT_PREFIX: uniquePrefix(),
       ...overrides,
     }),
     stop: async () => {
       await user.stop();
+      await flags.stop();
       await idp.stop();
       await db.drop();
     },

@@ -13,6 +13,12 @@ export function profileRoutes(users: UserSyncService): Router {
       username: user.username,
       tier: user.tier,
       createdAt: user.createdAt.toISOString(),
+      subscription: user.subscription && {
+        status: user.subscription.status,
+        currentPeriodEnd: user.subscription.currentPeriodEnd?.toISOString() ?? null,
+        scheduledChange: user.subscription.scheduledChange ?? null,
+        canceledAt: user.subscription.canceledAt?.toISOString() ?? null,
+      },
     });
   });
   return router;

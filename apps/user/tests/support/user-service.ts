@@ -1,6 +1,7 @@
 import { TokenVerifier } from '@tp/auth';
 import type { Database } from '@tp/db';
 import type { DevIdentityProvider } from '@tp/dev-identity-provider';
+import { FeatureFlagClient, killSwitchesFrom, loadFlagDefinitions } from '@tp/feature-flags';
 import { startServer, type RunningServer } from '@tp/http';
 import { createLogger } from '@tp/logging';
 import { createTestDatabase, keycloakEnvFor, startTestIdentityProvider, type TestDatabase } from '@tp/testing';
@@ -14,6 +15,8 @@ export interface UserService {
   idp: DevIdentityProvider;
   testDb: TestDatabase;
   server: RunningServer;
+  /** The app's flag client (no Redis subscription here: call invalidate() after writing a flag). */
+  flags: FeatureFlagClient;
   /** GET against the running service, with an optional bearer token and extra headers. */
   get: (path: string, options?: { token?: string; headers?: Record<string, string> }) => Promise<Response>;
   /** Stops the server, the identity provider, and drops the test database. */
@@ -41,7 +44,12 @@ export async function startUserService(options: StartUserServiceOptions = {}): P
   });
   const logger = createLogger({ service: 'user', level: config.logLevel });
   const database = options.database ? options.database(testDb) : testDb.database;
-  const app = createApp({ config, database, verifier: new TokenVerifier(config.auth), logger });
+  const flags = new FeatureFlagClient({
+    load: () => loadFlagDefinitions(database.db),
+    killSwitches: killSwitchesFrom(config.features),
+    ttlMs: config.flags.cacheTtlMs,
+  });
+  const app = createApp({ config, database, verifier: new TokenVerifier(config.auth), flags, logger });
   const server = await startServer(app, { port: 0, host: '127.0.0.1', logger, shutdownTimeoutMs: 1000 });
 
   const get: UserService['get'] = (path, { token, headers = {} } = {}) =>
@@ -54,6 +62,7 @@ export async function startUserService(options: StartUserServiceOptions = {}): P
     idp,
     testDb,
     server,
+    flags,
     get,
     stop: async () => {
       await server.close();

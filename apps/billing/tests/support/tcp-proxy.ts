@@ -1,0 +1,68 @@
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * How the proxy treats connections:
+ * - `up`: forwards to the target (Postgres reachable);
+ * - `reset`: drops every connection at once (a crashed or restarting server, a dead network path);
+ * - `blackhole`: accepts and never answers (a hung host), so clients hit their connect timeout.
+ */
+export type ProxyMode = 'up' | 'reset' | 'blackhole';
+
+export interface TcpProxy {
+  port: number;
+  /** `url` with its host and port replaced by the proxy's. */
+  via: (url: string) => string;
+  /** Switches mode; leaving `up` also cuts every open connection, as an outage would. */
+  setMode: (mode: ProxyMode) => void;
+  close: () => Promise<void>;
+}
+
+/** A TCP proxy in front of a real server, so a test can take it away from one client without stopping it. */
+export async function startTcpProxy(targetHost: string, targetPort: number): Promise<TcpProxy> {
+  let mode: ProxyMode = 'up';
+  const open = new Set<Socket>();
+  const track = (socket: Socket) => {
+    open.add(socket);
+    socket.once('close', () => open.delete(socket));
+    socket.on('error', () => undefined);
+  };
+
+  const server: Server = createServer((client) => {
+    track(client);
+    if (mode === 'reset') {
+      client.destroy();
+      return;
+    }
+    if (mode === 'blackhole') return;
+    const upstream = createConnection({ host: targetHost, port: targetPort });
+    track(upstream);
+    client.pipe(upstream).pipe(client);
+    client.once('close', () => upstream.destroy());
+    upstream.once('close', () => client.destroy());
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    port,
+    via: (url) => {
+      const proxied = new URL(url);
+      proxied.hostname = '127.0.0.1';
+      proxied.port = String(port);
+      return proxied.toString();
+    },
+    setMode: (next) => {
+      mode = next;
+      if (next !== 'up') for (const socket of open) socket.destroy();
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of open) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}

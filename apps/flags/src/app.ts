@@ -1,0 +1,50 @@
+import type { Express } from 'express';
+import type { Redis } from 'ioredis';
+import { authenticate, type TokenVerifier } from '@tp/auth';
+import type { Database } from '@tp/db';
+import type { FeatureFlagClient } from '@tp/feature-flags';
+import { createServiceApp } from '@tp/http';
+import type { Logger } from '@tp/logging';
+import type { FlagsConfig } from './config';
+import { FlagAdminService } from './flags/flag-admin-service';
+import { flagAdminRoutes } from './flags/flag-admin-routes';
+import { flagReadRoutes } from './flags/flag-read-routes';
+import { FlagStore } from './flags/flag-store';
+
+export interface FlagsAppDeps {
+  config: FlagsConfig;
+  database: Database;
+  verifier: TokenVerifier;
+  /** Evaluates for GET; the same cached client every other service uses. */
+  flags: FeatureFlagClient;
+  /** Publishes change messages after admin writes. */
+  publisher: Redis;
+  logger: Logger;
+  clock?: () => Date;
+}
+
+/** The flags service: flag evaluation for any caller and admin CRUD over feature_flags. */
+export function createApp(deps: FlagsAppDeps): Express {
+  const admin = new FlagAdminService({
+    store: new FlagStore(deps.database.db),
+    flags: deps.flags,
+    publisher: deps.publisher,
+    channel: deps.config.flags.channel,
+    logger: deps.logger,
+    clock: deps.clock ?? (() => new Date()),
+  });
+  return createServiceApp({
+    logger: deps.logger,
+    healthChecks: [
+      { name: 'postgres', required: true, readiness: true, run: deps.database.ping },
+      // Without Redis, changes still propagate by cache TTL: degraded, not down.
+      { name: 'redis', required: false, run: async () => void (await deps.publisher.ping()) },
+    ],
+    routes: (app) => {
+      // Anonymous callers may read flags; admin routes check the identity themselves.
+      app.use('/api/v1/flags', authenticate(deps.verifier, 'optional'));
+      app.use(flagReadRoutes(deps.flags));
+      app.use(flagAdminRoutes(admin));
+    },
+  });
+}

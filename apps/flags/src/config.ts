@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import {
+  databaseEnv,
+  featureToggleEnv,
+  featureToggles,
+  keycloakEnv,
+  keycloakSettings,
+  loadConfig,
+  port,
+  redisEnv,
+  runtimeEnv,
+  runtimeSettings,
+  type Env,
+} from '@tp/config';
+import { featureFlagEnv, featureFlagSettings, killSwitchesFrom } from '@tp/feature-flags';
+
+const flagsEnvSchema = z.object({
+  ...runtimeEnv,
+  ...databaseEnv,
+  ...redisEnv,
+  ...keycloakEnv,
+  ...featureToggleEnv,
+  ...featureFlagEnv,
+  FLAGS_PORT: port(4004),
+});
+
+export type FlagsConfig = ReturnType<typeof loadFlagsConfig>;
+
+export function loadFlagsConfig(env?: Env) {
+  const parsed = loadConfig(flagsEnvSchema, env);
+  return {
+    ...runtimeSettings(parsed),
+    port: parsed.FLAGS_PORT,
+    databaseUrl: parsed.DATABASE_URL,
+    databasePoolMax: parsed.DATABASE_POOL_MAX,
+    redisUrl: parsed.REDIS_URL,
+    auth: keycloakSettings(parsed),
+    killSwitches: killSwitchesFrom(featureToggles(parsed)),
+    flags: featureFlagSettings(parsed),
+  };
+}

@@ -1,0 +1,59 @@
+import type { Express } from 'express';
+import type { TokenVerifier } from '@tp/auth';
+import type { Database } from '@tp/db';
+import { createServiceApp } from '@tp/http';
+import type { Logger } from '@tp/logging';
+import type { UploadConfig } from './config';
+import type { ProcessingQueue } from './queue/processing-queue';
+import type { ObjectStorage } from './storage/object-storage';
+import { S3StorageEngine } from './uploads/s3-storage-engine';
+import { uploadRoutes, uploadStatusRoutes } from './uploads/upload-routes';
+import { UploadService } from './uploads/upload-service';
+import { UploadStore } from './uploads/upload-store';
+import { UserDirectory } from './users/user-directory';
+
+export interface UploadAppDeps {
+  config: UploadConfig;
+  database: Database;
+  verifier: TokenVerifier;
+  storage: ObjectStorage;
+  queue: ProcessingQueue;
+  logger: Logger;
+  clock?: () => Date;
+}
+
+/** The upload service: multipart uploads streamed to S3, anonymous uploads, status read-back. */
+export function createApp(deps: UploadAppDeps): Express {
+  const clock = deps.clock ?? (() => new Date());
+  const uploads = new UploadStore(deps.database.db, clock);
+  const service = new UploadService(
+    uploads,
+    new UserDirectory(deps.database.db),
+    deps.storage,
+    deps.queue,
+    {
+      ipHashSecret: deps.config.ipHashSecret,
+      anonymousTtlMs: deps.config.anonymousTtlMs,
+      downloadUrlTtlSeconds: deps.config.downloadUrlTtlSeconds,
+      batchEnabled: deps.config.features.premiumTools,
+    },
+    deps.logger,
+    clock,
+  );
+  return createServiceApp({
+    logger: deps.logger,
+    // Multipart bodies are streamed by multer; no JSON body parser (it would not touch them anyway).
+    jsonLimit: false,
+    // Anonymous uploads are keyed by client IP: believe X-Forwarded-For only from the edge (loopback by default).
+    trustProxy: deps.config.trustProxy,
+    healthChecks: [
+      { name: 'postgres', required: true, readiness: true, run: deps.database.ping },
+      { name: 's3', required: true, readiness: true, run: () => deps.storage.ping() },
+      { name: 'redis', required: true, readiness: true, run: () => deps.queue.ping() },
+    ],
+    routes: (app) => {
+      app.use(uploadStatusRoutes(service, deps.verifier));
+      app.use(uploadRoutes(service, deps.verifier, new S3StorageEngine(deps.storage, uploads, deps.logger)));
+    },
+  });
+}

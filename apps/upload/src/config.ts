@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import {
+  databaseEnv,
+  featureToggleEnv,
+  featureToggles,
+  httpUrl,
+  keycloakEnv,
+  keycloakSettings,
+  loadConfig,
+  port,
+  positiveInt,
+  redisEnv,
+  runtimeEnv,
+  type Env,
+} from '@tp/config';
+
+const DEV_IP_HASH_SECRET = 'dev-only-upload-ip-hash-secret-change-me';
+
+/** Same forms as the edge's TRUST_PROXY: 'false' | 'true' | hop count | Express subnet list. */
+const trustProxy = z
+  .string()
+  .default('loopback')
+  .transform((value): boolean | number | string => {
+    if (value === 'false') return false;
+    if (value === 'true') return true;
+    return /^\d+$/.test(value) ? Number(value) : value;
+  });
+
+const uploadEnvSchema = z
+  .object({
+    ...runtimeEnv,
+    ...databaseEnv,
+    ...redisEnv,
+    ...keycloakEnv,
+    ...featureToggleEnv,
+    UPLOAD_PORT: port(4002),
+    UPLOAD_WORKER_PORT: port(4005),
+    /** Whose X-Forwarded-For we believe: only the edge on loopback by default (anonymous IP hashing). */
+    UPLOAD_TRUST_PROXY: trustProxy,
+    UPLOAD_IP_HASH_SECRET: z.string().min(16).default(DEV_IP_HASH_SECRET),
+    ANONYMOUS_UPLOAD_TTL_HOURS: positiveInt(24),
+    UPLOAD_DOWNLOAD_URL_TTL_SECONDS: positiveInt(300),
+    UPLOAD_PART_SIZE_BYTES: z.coerce.number().int().min(5 * 1024 * 1024).default(5 * 1024 * 1024),
+    UPLOAD_QUEUE_NAME: z.string().min(1).default('upload-processing'),
+    UPLOAD_QUEUE_PREFIX: z.string().min(1).default('bull'),
+    UPLOAD_WORKER_CONCURRENCY: positiveInt(2),
+    UPLOAD_JOB_ATTEMPTS: positiveInt(5),
+    UPLOAD_JOB_BACKOFF_MS: positiveInt(2000),
+    UPLOAD_SWEEP_INTERVAL_MS: positiveInt(10 * 60_000),
+    S3_ENDPOINT: httpUrl.default('http://127.0.0.1:9000'),
+    /** Host clients use for presigned URLs (e.g. http://localhost:9000 when S3_ENDPOINT is a compose name). */
+    S3_PUBLIC_ENDPOINT: z.preprocess((value) => (value === '' ? undefined : value), httpUrl.optional()),
+    S3_ACCESS_KEY: z.string().min(1).default('S3RVER'),
+    S3_SECRET_KEY: z.string().min(1).default('S3RVER'),
+    S3_BUCKET: z.string().min(3).default('toolsplatform-uploads'),
+    S3_REGION: z.string().min(1).default('us-east-1'),
+  })
+  .refine((env) => env.NODE_ENV !== 'production' || env.UPLOAD_IP_HASH_SECRET !== DEV_IP_HASH_SECRET, {
+    path: ['UPLOAD_IP_HASH_SECRET'],
+    message: 'set a real secret in production',
+  });
+
+export interface S3Settings {
+  endpoint: string;
+  publicEndpoint: string;
+  accessKey: string;
+  secretKey: string;
+  bucket: string;
+  region: string;
+  partSizeBytes: number;
+}
+
+export type UploadConfig = ReturnType<typeof loadUploadConfig>;
+
+export function loadUploadConfig(env?: Env) {
+  const parsed = loadConfig(uploadEnvSchema, env);
+  const s3: S3Settings = {
+    endpoint: parsed.S3_ENDPOINT,
+    publicEndpoint: parsed.S3_PUBLIC_ENDPOINT ?? parsed.S3_ENDPOINT,
+    accessKey: parsed.S3_ACCESS_KEY,
+    secretKey: parsed.S3_SECRET_KEY,
+    bucket: parsed.S3_BUCKET,
+    region: parsed.S3_REGION,
+    partSizeBytes: parsed.UPLOAD_PART_SIZE_BYTES,
+  };
+  return {
+    env: parsed.NODE_ENV,
+    port: parsed.UPLOAD_PORT,
+    workerPort: parsed.UPLOAD_WORKER_PORT,
+    logLevel: parsed.LOG_LEVEL,
+    logPretty: parsed.LOG_PRETTY,
+    shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,
+    databaseUrl: parsed.DATABASE_URL,
+    databasePoolMax: parsed.DATABASE_POOL_MAX,
+    redisUrl: parsed.REDIS_URL,
+    auth: keycloakSettings(parsed),
+    features: featureToggles(parsed),
+    trustProxy: parsed.UPLOAD_TRUST_PROXY,
+    ipHashSecret: parsed.UPLOAD_IP_HASH_SECRET,
+    anonymousTtlMs: parsed.ANONYMOUS_UPLOAD_TTL_HOURS * 3_600_000,
+    downloadUrlTtlSeconds: parsed.UPLOAD_DOWNLOAD_URL_TTL_SECONDS,
+    s3,
+    queue: {
+      name: parsed.UPLOAD_QUEUE_NAME,
+      prefix: parsed.UPLOAD_QUEUE_PREFIX,
+      attempts: parsed.UPLOAD_JOB_ATTEMPTS,
+      backoffMs: parsed.UPLOAD_JOB_BACKOFF_MS,
+    },
+    worker: { concurrency: parsed.UPLOAD_WORKER_CONCURRENCY, sweepIntervalMs: parsed.UPLOAD_SWEEP_INTERVAL_MS },
+  };
+}

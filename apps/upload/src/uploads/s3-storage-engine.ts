@@ -1,0 +1,100 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { Request } from 'express';
+import type multer from 'multer';
+import { withDatabase } from '@tp/db';
+import type { Logger } from '@tp/logging';
+import type { ObjectStorage } from '../storage/object-storage';
+import { FileMeter } from './file-meter';
+import { sanitizeFilename } from './sanitize-filename';
+import { uploadContextOf, type UploadContext } from './upload-context';
+import { uploadFailure } from './upload-errors';
+import type { UploadStore } from './upload-store';
+
+/** What multer records for a stored file (merged into req.files entries). */
+export interface StoredFile {
+  id: string;
+  objectKey: string;
+  name: string;
+  size: number;
+  sha256: string;
+  mime: string;
+  /** Anonymous uploads only: the read-back token, returned once and stored hashed. */
+  token?: string;
+}
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+
+function objectKeyFor(context: UploadContext): string {
+  const owner = context.userId ? `users/${context.userId}` : 'anonymous';
+  return `${owner}/${randomUUID()}`;
+}
+
+/**
+ * A multer storage engine that streams each file part through a FileMeter into S3. Nothing
+ * is buffered beyond one S3 part; a failure (limit, client gone, S3 down) aborts the S3
+ * upload and leaves the row marked failed.
+ */
+export class S3StorageEngine implements multer.StorageEngine {
+  constructor(
+    private readonly storage: ObjectStorage,
+    private readonly uploads: UploadStore,
+    private readonly logger: Logger,
+  ) {}
+
+  _handleFile(req: Request, file: multer.File, callback: (error?: unknown, info?: object) => void): void {
+    const context = uploadContextOf(req);
+    this.persist(file, context).then(
+      (stored) => callback(null, stored),
+      (err: unknown) => callback(uploadFailure(err, context)),
+    );
+  }
+
+  _removeFile(_req: Request, file: multer.File & Record<string, unknown>, callback: (error: Error | null) => void): void {
+    const stored = file as unknown as StoredFile;
+    void this.discard(stored.id, stored.objectKey, 'Another file of the request failed').then(() => callback(null));
+  }
+
+  private async persist(file: multer.File, context: UploadContext): Promise<StoredFile> {
+    const token = context.tier === 'ANONYMOUS' ? randomBytes(24).toString('base64url') : undefined;
+    const objectKey = objectKeyFor(context);
+    const name = sanitizeFilename(file.originalname);
+    const meter = new FileMeter(context.maxFileSizeBytes);
+    // Stop reading this part on any failure, but leave the request to multer, which drains it.
+    meter.on('error', () => {
+      file.stream.unpipe(meter);
+      file.stream.resume();
+    });
+    file.stream.on('error', (err) => meter.destroy(err));
+    const row = await withDatabase(() =>
+      this.uploads.insert({
+        objectKey,
+        name,
+        tier: context.tier,
+        userId: context.userId,
+        ipHash: context.ipHash,
+        tokenHash: token ? sha256(token) : undefined,
+        expiresAt: context.expiresAt,
+      }),
+    ).catch((err: unknown) => {
+      file.stream.resume();
+      throw err;
+    });
+    file.stream.pipe(meter);
+    try {
+      await this.storage.write(objectKey, meter, () => meter.mime());
+      const facts = meter.result();
+      await withDatabase(() => this.uploads.recordStored(row.id, facts));
+      return { id: row.id, objectKey, name, ...facts, ...(token ? { token } : {}) };
+    } catch (err) {
+      meter.destroy();
+      await this.discard(row.id, objectKey, err instanceof Error ? err.message : String(err));
+      throw err;
+    }
+  }
+
+  /** Best effort: the object (if any) goes, the row stays as failed with the reason. */
+  private async discard(id: string, objectKey: string, reason: string): Promise<void> {
+    await this.storage.remove(objectKey).catch((err: unknown) => this.logger.warn({ err, objectKey }, 'Could not remove a failed upload'));
+    await this.uploads.markFailed(id, reason).catch((err: unknown) => this.logger.warn({ err, id }, 'Could not mark an upload failed'));
+  }
+}

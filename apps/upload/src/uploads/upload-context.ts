@@ -1,0 +1,35 @@
+import type { Request } from 'express';
+import { limitsFor } from '@tp/tiers';
+import type { UploaderTier } from '../queue/processing-queue';
+
+/** What one upload request may do and who it belongs to; set before multer reads the body. */
+export interface UploadContext {
+  tier: UploaderTier;
+  maxFileSizeBytes: number;
+  maxFiles: number;
+  /** FEATURE_PREMIUM_TOOLS_ENABLED: batch uploads are a PREMIUM tool. */
+  batchEnabled: boolean;
+  userId?: string;
+  ipHash?: string;
+  expiresAt?: Date;
+  /** Files seen so far in this request (batch detection). */
+  filesSeen: number;
+}
+
+export function limitsForUploader(tier: UploaderTier): { maxFileSizeBytes: number; maxFiles: number } {
+  // Anonymous callers get the FREE allowance.
+  const limits = limitsFor(tier === 'ANONYMOUS' ? 'FREE' : tier);
+  return { maxFileSizeBytes: limits.maxFileSizeBytes, maxFiles: limits.maxFilesPerRequest };
+}
+
+const contexts = new WeakMap<Request, UploadContext>();
+
+export function setUploadContext(req: Request, context: UploadContext): void {
+  contexts.set(req, context);
+}
+
+export function uploadContextOf(req: Request): UploadContext {
+  const context = contexts.get(req);
+  if (!context) throw new Error('Upload context missing: the context middleware must run before multer');
+  return context;
+}

@@ -1,0 +1,38 @@
+import { ForbiddenError, HttpError, PayloadTooLargeError, ServiceUnavailableError, ValidationError } from '@tp/errors';
+import { UPGRADE_URL } from '@tp/tiers';
+import { isStorageUnavailable } from '../storage/object-storage';
+import type { UploadContext } from './upload-context';
+import { FileTooLargeError } from './file-meter';
+
+const upgradeFor = (context: UploadContext) => (context.tier === 'PREMIUM' ? {} : { upgradeUrl: UPGRADE_URL });
+
+export function tooLarge(context: UploadContext, limit: number): PayloadTooLargeError {
+  return new PayloadTooLargeError(`Files are limited to ${limit} bytes on the ${context.tier} tier`, {
+    details: { limit, tier: context.tier },
+    ...upgradeFor(context),
+  });
+}
+
+export function batchNotAllowed(context: UploadContext): HttpError {
+  if (context.tier !== 'PREMIUM') {
+    return new ForbiddenError('Uploading several files at once needs the PREMIUM plan', { upgradeUrl: UPGRADE_URL });
+  }
+  if (!context.batchEnabled) return new ServiceUnavailableError('Batch uploads are temporarily disabled');
+  return new ValidationError(`At most ${context.maxFiles} files per request`, { details: { limit: context.maxFiles } });
+}
+
+/** Turns whatever stopped an upload into the typed error the client sees. */
+export function uploadFailure(err: unknown, context: UploadContext): unknown {
+  if (err instanceof HttpError) return err;
+  if (err instanceof FileTooLargeError) return tooLarge(context, err.limitBytes);
+  if (isStorageUnavailable(err)) return new ServiceUnavailableError('File storage unavailable, retry shortly', { cause: err });
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === 'LIMIT_FILE_COUNT') return batchNotAllowed(context);
+  if (typeof code === 'string' && code.startsWith('LIMIT_')) return new ValidationError(`Invalid multipart form (${code})`);
+  const message = err instanceof Error ? err.message : '';
+  // busboy/multer: the client went away or sent a truncated form; nobody will read this answer.
+  if (/Unexpected end of form|Request (aborted|closed)|Malformed part header|Multipart: Boundary not found/i.test(message)) {
+    return new ValidationError('The multipart upload was incomplete or malformed', { cause: err });
+  }
+  return err;
+}

@@ -1,0 +1,129 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import type { Identity } from '@tp/auth';
+import { withDatabase, type UploadRow } from '@tp/db';
+import { NotFoundError, ServiceUnavailableError, ValidationError } from '@tp/errors';
+import type { Logger } from '@tp/logging';
+import type { ProcessingQueue, UploaderTier } from '../queue/processing-queue';
+import type { ObjectStorage } from '../storage/object-storage';
+import type { UserDirectory } from '../users/user-directory';
+import { limitsForUploader, type UploadContext } from './upload-context';
+import { tooLarge } from './upload-errors';
+import type { StoredFile } from './s3-storage-engine';
+import type { UploadStore } from './upload-store';
+
+// Multipart framing per part (boundary + part headers) and for the closing boundary.
+const PART_OVERHEAD_BYTES = 16 * 1024;
+const FORM_OVERHEAD_BYTES = 16 * 1024;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface UploadServiceSettings {
+  ipHashSecret: string;
+  anonymousTtlMs: number;
+  downloadUrlTtlSeconds: number;
+  batchEnabled: boolean;
+}
+
+export interface UploadStatus {
+  id: string;
+  name: string;
+  status: UploadRow['status'];
+  size: number | null;
+  sha256: string | null;
+  mime: string | null;
+  createdAt: string;
+  expiresAt?: string;
+  failureReason?: string;
+  downloadUrl?: string;
+  downloadUrlExpiresAt?: string;
+}
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest();
+
+/** Who may upload what, queueing of stored files, and the status read-back. */
+export class UploadService {
+  constructor(
+    private readonly uploads: UploadStore,
+    private readonly users: UserDirectory,
+    private readonly storage: ObjectStorage,
+    private readonly queue: ProcessingQueue,
+    private readonly settings: UploadServiceSettings,
+    private readonly logger: Logger,
+    private readonly clock: () => Date,
+  ) {}
+
+  async contextFor(identity: Identity | undefined, clientIp: string): Promise<UploadContext> {
+    const tier: UploaderTier = identity ? identity.tier : 'ANONYMOUS';
+    const base = { tier, ...limitsForUploader(tier), batchEnabled: this.settings.batchEnabled, filesSeen: 0 };
+    if (identity) return { ...base, userId: await this.users.idFor(identity) };
+    return {
+      ...base,
+      // Only a keyed hash of the IP is kept, enough to spot abuse, never the address itself.
+      ipHash: createHmac('sha256', this.settings.ipHashSecret).update(clientIp).digest('hex'),
+      expiresAt: new Date(this.clock().getTime() + this.settings.anonymousTtlMs),
+    };
+  }
+
+  /** Refuses a body whose declared length cannot fit the tier before a byte is read. */
+  checkDeclaredLength(contentLength: string | undefined, context: UploadContext): void {
+    if (contentLength === undefined) return;
+    const declared = Number(contentLength);
+    const max = context.maxFiles * (context.maxFileSizeBytes + PART_OVERHEAD_BYTES) + FORM_OVERHEAD_BYTES;
+    if (Number.isFinite(declared) && declared > max) throw tooLarge(context, context.maxFileSizeBytes);
+  }
+
+  /** Marks the request's stored files queued and enqueues one processing job each. */
+  async queueAll(files: StoredFile[], context: UploadContext): Promise<void> {
+    if (files.length === 0) throw new ValidationError('No file: send one in the multipart field `file`');
+    const ids = files.map((file) => file.id);
+    await withDatabase(() => this.uploads.markQueued(ids));
+    try {
+      for (const id of ids) await this.queue.enqueue(id, context.tier);
+    } catch (err) {
+      await this.discardAll(files, 'Processing queue unavailable');
+      throw new ServiceUnavailableError('Processing queue unavailable, retry shortly', { cause: err });
+    }
+  }
+
+  private async discardAll(files: StoredFile[], reason: string): Promise<void> {
+    for (const file of files) {
+      await this.storage.remove(file.objectKey).catch((err: unknown) => this.logger.warn({ err }, 'Could not remove an upload'));
+      await this.uploads.markFailed(file.id, reason).catch(() => undefined);
+    }
+  }
+
+  /** The owner's view, or the anonymous token holder's; anyone else gets 404. */
+  async status(id: string, identity: Identity | undefined, token: string | undefined): Promise<UploadStatus> {
+    if (!UUID.test(id)) throw new NotFoundError('Upload not found');
+    const row = await withDatabase(() => this.uploads.findById(id));
+    if (!row || !(await this.mayRead(row, identity, token))) throw new NotFoundError('Upload not found');
+    return this.describe(row);
+  }
+
+  private async mayRead(row: UploadRow, identity: Identity | undefined, token: string | undefined): Promise<boolean> {
+    if (row.userId) return identity !== undefined && (await this.users.idFor(identity)) === row.userId;
+    if (!row.tokenHash || !token) return false;
+    const expected = Buffer.from(row.tokenHash, 'hex');
+    const given = hashToken(token);
+    return expected.length === given.length && timingSafeEqual(expected, given);
+  }
+
+  private async describe(row: UploadRow): Promise<UploadStatus> {
+    const status: UploadStatus = {
+      id: row.id,
+      name: row.name,
+      status: row.status,
+      size: row.size,
+      sha256: row.sha256,
+      mime: row.mime,
+      createdAt: row.createdAt.toISOString(),
+    };
+    if (row.expiresAt) status.expiresAt = row.expiresAt.toISOString();
+    if (row.status === 'failed' && row.failureReason) status.failureReason = row.failureReason;
+    if (row.status === 'ready') {
+      const ttl = this.settings.downloadUrlTtlSeconds;
+      status.downloadUrl = await this.storage.presignDownload(row.objectKey, ttl, row.name);
+      status.downloadUrlExpiresAt = new Date(this.clock().getTime() + ttl * 1000).toISOString();
+    }
+    return status;
+  }
+}

@@ -1,0 +1,77 @@
+import { and, eq, inArray, isNotNull, lt } from 'drizzle-orm';
+import { uploads, type Db, type UploadRow } from '@tp/db';
+
+export interface NewUpload {
+  objectKey: string;
+  name: string;
+  tier: string;
+  userId?: string;
+  ipHash?: string;
+  tokenHash?: string;
+  expiresAt?: Date;
+}
+
+export interface StoredFacts {
+  size: number;
+  sha256: string;
+  mime: string;
+}
+
+/** Data access for the uploads table; nothing here knows about HTTP or S3. */
+export class UploadStore {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: () => Date,
+  ) {}
+
+  async insert(upload: NewUpload): Promise<UploadRow> {
+    const rows = await this.db.insert(uploads).values({ ...upload, status: 'uploading' }).returning();
+    return rows[0]!;
+  }
+
+  async findById(id: string): Promise<UploadRow | undefined> {
+    const rows = await this.db.select().from(uploads).where(eq(uploads.id, id)).limit(1);
+    return rows[0];
+  }
+
+  async recordStored(id: string, facts: StoredFacts): Promise<void> {
+    await this.db.update(uploads).set({ ...facts, updatedAt: this.clock() }).where(eq(uploads.id, id));
+  }
+
+  async markQueued(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db.update(uploads).set({ status: 'queued', updatedAt: this.clock() }).where(inArray(uploads.id, ids));
+  }
+
+  async markProcessing(id: string): Promise<void> {
+    await this.db.update(uploads).set({ status: 'processing', updatedAt: this.clock() }).where(eq(uploads.id, id));
+  }
+
+  async markReady(id: string, mime: string): Promise<void> {
+    await this.db
+      .update(uploads)
+      .set({ status: 'ready', mime, failureReason: null, updatedAt: this.clock() })
+      .where(eq(uploads.id, id));
+  }
+
+  async markFailed(id: string, reason: string): Promise<void> {
+    await this.db
+      .update(uploads)
+      .set({ status: 'failed', failureReason: reason.slice(0, 500), updatedAt: this.clock() })
+      .where(eq(uploads.id, id));
+  }
+
+  /** Anonymous uploads whose time is up, oldest first. */
+  async findExpired(now: Date, limit: number): Promise<UploadRow[]> {
+    return this.db
+      .select()
+      .from(uploads)
+      .where(and(isNotNull(uploads.expiresAt), lt(uploads.expiresAt, now)))
+      .orderBy(uploads.expiresAt)
+      .limit(limit);
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.db.delete(uploads).where(eq(uploads.id, id));
+  }
+}

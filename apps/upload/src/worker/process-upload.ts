@@ -1,0 +1,49 @@
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { ProcessingJob } from '../queue/processing-queue';
+import { isMissingObject, type ObjectStorage } from '../storage/object-storage';
+import { FileMeter } from '../uploads/file-meter';
+import type { UploadStore } from '../uploads/upload-store';
+
+export interface ProcessorDeps {
+  uploads: UploadStore;
+  storage: ObjectStorage;
+}
+
+const discard = () =>
+  new Writable({
+    write(_chunk, _encoding, callback) {
+      callback();
+    },
+  });
+
+async function measureStored(storage: ObjectStorage, objectKey: string) {
+  const meter = new FileMeter(Number.MAX_SAFE_INTEGER);
+  try {
+    await pipeline(await storage.read(objectKey), meter, discard());
+  } catch (err) {
+    if (isMissingObject(err)) throw new UnrecoverableError('Stored object is missing');
+    throw err;
+  }
+  return meter.result();
+}
+
+/**
+ * Reads the stored file back, checks it against what the upload recorded (size, SHA-256) and
+ * records the MIME type detected from its bytes. Mismatches are final; S3/DB outages throw
+ * plain errors so BullMQ retries them with backoff.
+ */
+export function uploadProcessor(deps: ProcessorDeps) {
+  return async (job: Job<ProcessingJob>): Promise<string> => {
+    const row = await deps.uploads.findById(job.data.uploadId);
+    if (!row) return 'gone';
+    if (row.status === 'ready') return 'ready';
+    await deps.uploads.markProcessing(row.id);
+    const stored = await measureStored(deps.storage, row.objectKey);
+    if (stored.size !== row.size) throw new UnrecoverableError(`Size mismatch: recorded ${row.size}, stored ${stored.size}`);
+    if (stored.sha256 !== row.sha256) throw new UnrecoverableError('SHA-256 mismatch between upload and stored object');
+    await deps.uploads.markReady(row.id, stored.mime);
+    return 'ready';
+  };
+}

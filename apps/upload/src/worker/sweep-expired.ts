@@ -1,0 +1,32 @@
+import type { Logger } from '@tp/logging';
+import type { ObjectStorage } from '../storage/object-storage';
+import type { UploadStore } from '../uploads/upload-store';
+
+export interface SweepDeps {
+  uploads: UploadStore;
+  storage: ObjectStorage;
+  clock: () => Date;
+  logger: Logger;
+}
+
+const BATCH = 100;
+
+/**
+ * Deletes anonymous uploads past their expiry: the object first, then the row, so a crash in
+ * between leaves a row the next sweep retries rather than an orphaned object. Idempotent,
+ * so several worker replicas may sweep at once.
+ */
+export async function sweepExpiredUploads(deps: SweepDeps): Promise<number> {
+  let removed = 0;
+  for (;;) {
+    const expired = await deps.uploads.findExpired(deps.clock(), BATCH);
+    for (const row of expired) {
+      await deps.storage.remove(row.objectKey);
+      await deps.uploads.delete(row.id);
+      removed += 1;
+    }
+    if (expired.length < BATCH) break;
+  }
+  if (removed > 0) deps.logger.info({ removed }, 'Swept expired anonymous uploads');
+  return removed;
+}

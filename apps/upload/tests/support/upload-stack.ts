@@ -1,0 +1,188 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import S3rver from 's3rver';
+import type { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { TokenVerifier } from '@tp/auth';
+import type { DevIdentityProvider } from '@tp/dev-identity-provider';
+import { startServer, type RunningServer } from '@tp/http';
+import { createLogger } from '@tp/logging';
+import {
+  createTestDatabase,
+  freePort,
+  keycloakEnvFor,
+  loadTestConfig,
+  startServiceProcess,
+  startTestIdentityProvider,
+  type ServiceProcess,
+  type TestDatabase,
+} from '@tp/testing';
+import { createApp } from '../../src/app';
+import { loadUploadConfig, type UploadConfig } from '../../src/config';
+import { createQueueRedis } from '../../src/queue/create-redis';
+import { ProcessingQueue } from '../../src/queue/processing-queue';
+import { ObjectStorage } from '../../src/storage/object-storage';
+import { UploadStore } from '../../src/uploads/upload-store';
+import { createUploadWorker } from '../../src/worker/upload-worker';
+
+export const DEV_PASSWORD = 'password';
+export const MB = 1024 * 1024;
+
+export interface S3Server {
+  endpoint: string;
+  directory: string;
+  bucketDir: (bucket: string) => string;
+  close: () => Promise<void>;
+}
+
+/** s3rver on a free port over a fresh temporary directory. */
+export async function startS3Server(): Promise<S3Server> {
+  const directory = mkdtempSync(join(tmpdir(), 'tp-s3rver-'));
+  const port = await freePort();
+  const server = new S3rver({ address: '127.0.0.1', port, directory, silent: true });
+  await server.run();
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    directory,
+    bucketDir: (bucket) => join(directory, bucket),
+    close: async () => {
+      await server.close();
+      rmSync(directory, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface UploadStack {
+  edgeUrl: string;
+  serviceUrl: string;
+  config: UploadConfig;
+  db: TestDatabase;
+  idp: DevIdentityProvider;
+  s3: S3Server;
+  storage: ObjectStorage;
+  queue: ProcessingQueue;
+  uploads: UploadStore;
+  edge: ServiceProcess;
+  tokenFor: (email: string) => Promise<string>;
+  /** A worker on this stack's queue; paused until `worker.run()` unless autorun. */
+  startWorker: (options?: { autorun?: boolean; concurrency?: number }) => Worker;
+  /** Every object key in the bucket. */
+  listKeys: () => Promise<string[]>;
+  /** Multipart uploads s3rver still holds on disk (it has no Abort/ListMultipartUploads). */
+  pendingMultipartDirs: () => string[];
+  stop: () => Promise<void>;
+}
+
+export interface UploadStackOptions {
+  env?: Record<string, string>;
+  /** S3 endpoint override (e.g. a closed port for an outage). */
+  s3Endpoint?: string;
+}
+
+/** Postgres, the dev IdP, s3rver, the upload app in-process and the real edge as its own process. */
+export async function startUploadStack(options: UploadStackOptions = {}): Promise<UploadStack> {
+  const db = await createTestDatabase();
+  const idp = await startTestIdentityProvider();
+  const s3 = await startS3Server();
+  const unique = randomBytes(6).toString('hex');
+  const config = loadUploadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: db.url,
+    REDIS_URL: loadTestConfig().TEST_REDIS_URL,
+    ...keycloakEnvFor(idp),
+    S3_ENDPOINT: options.s3Endpoint ?? s3.endpoint,
+    S3_BUCKET: `uploads-${unique}`,
+    UPLOAD_QUEUE_NAME: `upload-test-${unique}`,
+    UPLOAD_QUEUE_PREFIX: `bull-test-${unique}`,
+    UPLOAD_JOB_BACKOFF_MS: '100',
+    ...options.env,
+  });
+  const logger = createLogger({ service: 'upload', level: config.logLevel });
+  const storage = new ObjectStorage(config.s3);
+  if (!options.s3Endpoint) await storage.ensureBucket();
+  const redis = createQueueRedis(config.redisUrl, 'producer', logger);
+  const queue = new ProcessingQueue(redis, config.queue);
+  const app = createApp({ config, database: db.database, verifier: new TokenVerifier(config.auth), storage, queue, logger });
+  const server: RunningServer = await startServer(app, { port: 0, host: '127.0.0.1', logger, shutdownTimeoutMs: 2000 });
+  const edge = await startServiceProcess(
+    'edge',
+    {
+      ...keycloakEnvFor(idp),
+      LOG_LEVEL: 'warn',
+      UPLOAD_SERVICE_URL: server.url,
+      USER_SERVICE_URL: `http://127.0.0.1:${await freePort()}`,
+      REDIS_URL: config.redisUrl,
+      RATE_LIMIT_PREFIX: `rl:upload-test:${unique}:`,
+      RATE_LIMIT_MAX: '10000',
+    },
+    'EDGE_PORT',
+  );
+  const uploads = new UploadStore(db.database.db, () => new Date());
+  const workers: Worker[] = [];
+  const workerRedis: Redis[] = [];
+  return {
+    edgeUrl: edge.url,
+    serviceUrl: server.url,
+    config,
+    db,
+    idp,
+    s3,
+    storage,
+    queue,
+    uploads,
+    edge,
+    tokenFor: (email) => idp.passwordGrant(email, DEV_PASSWORD),
+    startWorker: (workerOptions = {}) => {
+      const connection = createQueueRedis(config.redisUrl, 'worker', logger);
+      workerRedis.push(connection);
+      const worker = createUploadWorker({
+        redis: connection,
+        queue: config.queue,
+        concurrency: workerOptions.concurrency ?? 1,
+        uploads,
+        storage,
+        logger,
+        autorun: workerOptions.autorun ?? true,
+      });
+      workers.push(worker);
+      return worker;
+    },
+    listKeys: async () => {
+      const keys: string[] = [];
+      for await (const item of storage.client.listObjectsV2(config.s3.bucket, '', true)) keys.push((item as { name: string }).name);
+      return keys;
+    },
+    pendingMultipartDirs: () => {
+      const root = s3.bucketDir(config.s3.bucket);
+      const uploadsDir = readdirSync(root, { withFileTypes: true }).find((entry) => entry.name.includes('uploads'));
+      return uploadsDir ? readdirSync(join(root, uploadsDir.name)) : [];
+    },
+    stop: async () => {
+      await Promise.all(workers.map((worker) => worker.close()));
+      await Promise.all(workerRedis.map((connection) => connection.quit().catch(() => connection.disconnect())));
+      await edge.stop();
+      await server.close();
+      await queue.queue.obliterate({ force: true }).catch(() => undefined);
+      await queue.close();
+      await redis.quit().catch(() => redis.disconnect());
+      await idp.stop();
+      await db.drop();
+      await s3.close();
+    },
+  };
+}
+
+/** Polls until `check` resolves true. */
+export async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('condition not met in time');
+}
+
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

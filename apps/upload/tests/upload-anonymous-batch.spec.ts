@@ -1,0 +1,160 @@
+import { postMultipart } from './support/multipart-client';
+import { MB, eventually, startUploadStack, type UploadStack } from './support/upload-stack';
+
+describe('anonymous, batch and filename handling (through the edge)', () => {
+  let stack: UploadStack;
+  let free: string;
+  let premium: string;
+
+  beforeAll(async () => {
+    stack = await startUploadStack({ env: { LOG_LEVEL: 'error' } });
+    free = await stack.tokenFor('free@example.com');
+    premium = await stack.tokenFor('premium@example.com');
+  }, 60_000);
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  const url = (path: string) => `${stack.edgeUrl}${path}`;
+
+  describe('POST /api/v1/upload/anonymous', () => {
+    it('accepts 15 MB without a token, returns a read-back token and stores only an IP hash', async () => {
+      const reply = await postMultipart(url('/api/v1/upload/anonymous'), [{ filename: 'notes.txt', size: 15 * MB }]);
+
+      expect(reply.status).toBe(201);
+      const [file] = reply.body['files'] as Array<Record<string, unknown>>;
+      expect(file).toMatchObject({ size: 15 * MB, status: 'queued', token: expect.stringMatching(/^[A-Za-z0-9_-]{32}$/) });
+      const { rows } = await stack.db.database.pool.query<{ ip_hash: string; token_hash: string; user_id: string | null; expires_at: Date }>(
+        'SELECT ip_hash, token_hash, user_id, expires_at FROM uploads WHERE id = $1',
+        [file!['id']],
+      );
+      expect(rows[0]!.user_id).toBeNull();
+      expect(rows[0]!.ip_hash).toMatch(/^[0-9a-f]{64}$/);
+      expect(rows[0]!.ip_hash).not.toContain('127.0.0.1');
+      expect(rows[0]!.token_hash).not.toBe(file!['token']);
+      const ttlHours = (rows[0]!.expires_at.getTime() - Date.now()) / 3_600_000;
+      expect(ttlHours).toBeGreaterThan(23.9);
+      expect(ttlHours).toBeLessThanOrEqual(24);
+    });
+
+    it('refuses more than 15 MB with 413 and the FREE upgrade link', async () => {
+      const reply = await postMultipart(url('/api/v1/upload/anonymous'), [{ filename: 'big.bin', size: 15 * MB + 1 }], { chunked: true });
+
+      expect(reply.status).toBe(413);
+      expect(reply.body).toMatchObject({ error: 'payload_too_large', upgradeUrl: '/pricing', details: { limit: 15 * MB, tier: 'ANONYMOUS' } });
+    });
+
+    it('shows the upload to the token holder and 404 to anyone else', async () => {
+      const reply = await postMultipart(url('/api/v1/upload/anonymous'), [{ filename: 'a.txt', size: 100 }]);
+      const [file] = reply.body['files'] as Array<{ id: string; token: string }>;
+
+      const owner = await fetch(url(`/api/v1/upload/anonymous/${file!.id}?token=${file!.token}`));
+      expect(owner.status).toBe(200);
+      expect(await owner.json()).toMatchObject({ id: file!.id, name: 'a.txt', size: 100, status: 'queued' });
+      const viaHeader = await fetch(url(`/api/v1/upload/anonymous/${file!.id}`), { headers: { 'x-upload-token': file!.token } });
+      expect(viaHeader.status).toBe(200);
+
+      expect((await fetch(url(`/api/v1/upload/anonymous/${file!.id}?token=wrong`))).status).toBe(404);
+      expect((await fetch(url(`/api/v1/upload/anonymous/${file!.id}`))).status).toBe(404);
+      const stranger = await fetch(url(`/api/v1/upload/${file!.id}`), { headers: { authorization: `Bearer ${free}` } });
+      expect(stranger.status).toBe(404);
+    });
+  });
+
+  describe('batches', () => {
+    it('answers 403 with the upgrade link when a FREE user sends two files, and keeps nothing', async () => {
+      const before = await stack.listKeys();
+
+      const reply = await postMultipart(
+        url('/api/v1/upload'),
+        [
+          { filename: 'one.txt', size: 1000 },
+          { filename: 'two.txt', size: 1000 },
+        ],
+        { token: free },
+      );
+
+      expect(reply.status).toBe(403);
+      expect(reply.body).toMatchObject({ error: 'forbidden', upgradeUrl: '/pricing' });
+      await eventually(async () => (await stack.listKeys()).length === before.length);
+    });
+
+    it('stores a PREMIUM batch of three files and answers with three entries', async () => {
+      const reply = await postMultipart(
+        url('/api/v1/upload'),
+        [1, 2, 3].map((n) => ({ field: 'files', filename: `part-${n}.bin`, size: n * MB })),
+        { token: premium },
+      );
+
+      expect(reply.status).toBe(201);
+      const files = reply.body['files'] as Array<Record<string, unknown>>;
+      expect(files.map((file) => [file['name'], file['size'], file['sha256']])).toEqual([
+        ['part-1.bin', MB, reply.sha256s[0]],
+        ['part-2.bin', 2 * MB, reply.sha256s[1]],
+        ['part-3.bin', 3 * MB, reply.sha256s[2]],
+      ]);
+    });
+  });
+
+  describe('filenames', () => {
+    async function storedName(filename: string): Promise<string> {
+      const reply = await postMultipart(url('/api/v1/upload'), [{ filename, size: 10 }], { token: free });
+      expect(reply.status).toBe(201);
+      return (reply.body['files'] as Array<{ name: string }>)[0]!.name;
+    }
+
+    it('drops path components from a traversal attempt', async () => {
+      expect(await storedName('../../etc/passwd')).toBe('passwd');
+      expect(await storedName('..\\..\\windows\\win.ini')).toBe('win.ini');
+    });
+
+    it('removes control characters (CR/LF arrive %-escaped as browsers send them, tab raw) and leading dots', async () => {
+      expect(await storedName('evil%0Aname%0D\t.txt')).toBe('evilname.txt');
+      expect(await storedName('...hidden')).toBe('hidden');
+    });
+
+    it('answers 400 to raw control bytes in the part header, which no browser sends', async () => {
+      const reply = await postMultipart(url('/api/v1/upload'), [{ filename: '\u0001evil.txt', size: 10 }], { token: free });
+      expect(reply.status).toBe(400);
+      expect(reply.body).toMatchObject({ error: 'validation_failed' });
+    });
+
+    it('keeps a UTF-8 name intact (NFC)', async () => {
+      expect(await storedName('Übersicht – 報告書 ✓.pdf')).toBe('Übersicht – 報告書 ✓.pdf');
+      expect(await storedName('Cafe\u0301.txt')).toBe('Café.txt');
+    });
+
+    it('never uses the name in the object key', async () => {
+      const reply = await postMultipart(url('/api/v1/upload'), [{ filename: '../../x.txt', size: 10 }], { token: free });
+      const { rows } = await stack.db.database.pool.query<{ object_key: string }>('SELECT object_key FROM uploads WHERE id = $1', [
+        (reply.body['files'] as Array<{ id: string }>)[0]!.id,
+      ]);
+      expect(rows[0]!.object_key).toMatch(/^users\/[0-9a-f-]{36}\/[0-9a-f-]{36}$/);
+    });
+  });
+});
+
+describe('batch uploads with FEATURE_PREMIUM_TOOLS_ENABLED=false', () => {
+  let stack: UploadStack;
+
+  beforeAll(async () => {
+    stack = await startUploadStack({ env: { FEATURE_PREMIUM_TOOLS_ENABLED: 'false' } });
+  }, 60_000);
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('answers 503 to a PREMIUM batch and still takes a single file', async () => {
+    const premium = await stack.tokenFor('premium@example.com');
+    const batch = await postMultipart(
+      `${stack.edgeUrl}/api/v1/upload`,
+      [1, 2].map((n) => ({ field: 'files', filename: `f${n}.txt`, size: 100 })),
+      { token: premium },
+    );
+    expect(batch.status).toBe(503);
+    expect(batch.body).toMatchObject({ error: 'service_unavailable' });
+
+    const single = await postMultipart(`${stack.edgeUrl}/api/v1/upload`, [{ filename: 'f.txt', size: 100 }], { token: premium });
+    expect(single.status).toBe(201);
+  });
+});

@@ -1,0 +1,17 @@
+export { murmur3 } from './murmur3';
+export { evaluateFlag, evaluateAll, rolloutBucket, killSwitchesFrom } from './evaluate-flag';
+export {
+  ENV_FLAG_KEYS,
+  FLAG_KEY_PATTERN,
+  type EnvFlagKey,
+  type EvaluationContext,
+  type FlagDefinition,
+  type FlagEvaluation,
+  type FlagReason,
+  type KillSwitches,
+} from './flag-types';
+export { FeatureFlagClient, publishFlagChange, type FeatureFlagClientOptions, type FlagSnapshot } from './feature-flag-client';
+export { loadFlagDefinitions, toFlagDefinition } from './load-flag-definitions';
+export { createFlagSubscriber } from './create-flag-subscriber';
+export { requireFlag, contextFromRequest } from './require-flag';
+export { featureFlagEnv, featureFlagSettings, type FeatureFlagSettings } from './flag-env';
