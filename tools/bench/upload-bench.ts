@@ -1,11 +1,18 @@
 // `npm run bench:upload`: a 200 MB upload through the edge into s3rver, against a baseline that
 // writes the same generated stream straight to s3rver, with the upload service's RSS sampled.
 import { readFileSync } from 'node:fs';
-import { ensureTemplateDatabase, createTestDatabase, keycloakEnvFor, loadTestConfig, startServiceProcess, startTestIdentityProvider } from '@tp/testing';
+import {
+  createTestDatabase,
+  ensureTemplateDatabase,
+  keycloakEnvFor,
+  loadTestConfig,
+  startS3Server,
+  startServiceProcess,
+  startTestIdentityProvider,
+} from '@tp/testing';
 import { loadUploadConfig } from '../../apps/upload/src/config';
 import { ObjectStorage } from '../../apps/upload/src/storage/object-storage';
 import { multipartBody, postMultipart } from '../../apps/upload/tests/support/multipart-client';
-import { startS3Server } from '../../apps/upload/tests/support/upload-stack';
 
 const MB = 1024 * 1024;
 const SIZE = 200 * MB;

@@ -9,19 +9,10 @@ import {
   positiveInt,
   redisEnv,
   runtimeEnv,
+  trustProxySetting,
   runtimeSettings,
   type Env,
 } from '@tp/config';
-
-/** 'false' | 'true' | hop count | Express subnet list ('loopback', '10.0.0.0/8,…'). */
-const trustProxy = z
-  .string()
-  .default('loopback')
-  .transform((value): boolean | number | string => {
-    if (value === 'false') return false;
-    if (value === 'true') return true;
-    return /^\d+$/.test(value) ? Number(value) : value;
-  });
 
 const edgeEnvSchema = z
   .object({
@@ -34,7 +25,7 @@ const edgeEnvSchema = z
     UPLOAD_SERVICE_URL: httpUrl.default('http://127.0.0.1:4002'),
     FLAGS_SERVICE_URL: httpUrl.default('http://127.0.0.1:4004'),
     CORS_ORIGINS: commaList('*'),
-    TRUST_PROXY: trustProxy,
+    TRUST_PROXY: trustProxySetting('loopback'),
     RATE_LIMIT_MAX: positiveInt(100),
     RATE_LIMIT_WINDOW_MS: positiveInt(60_000),
     RATE_LIMIT_PREFIX: z.string().min(1).default('rl:'),

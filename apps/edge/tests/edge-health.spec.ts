@@ -21,12 +21,12 @@ describe('edge: health', () => {
     expect(reply.body).toEqual({ status: 'ok' });
   });
 
-  it('reports redis, jwks and service:user ok with latencies on /health/detailed', async () => {
+  it('reports redis, jwks and every service ok with latencies on /health/detailed', async () => {
     const reply = await call(`${edge.url}/health/detailed`);
     expect(reply.status).toBe(200);
     expect(reply.body['status']).toBe('ok');
     const checks = reply.body['checks'] as Record<string, { status: string; latencyMs: unknown }>;
-    expect(Object.keys(checks).sort()).toEqual(['jwks', 'redis', 'service:flags', 'service:user']);
+    expect(Object.keys(checks).sort()).toEqual(['jwks', 'redis', 'service:billing', 'service:flags', 'service:upload', 'service:user']);
     for (const check of Object.values(checks)) {
       expect(check.status).toBe('ok');
       expect(typeof check.latencyMs).toBe('number');

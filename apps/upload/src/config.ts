@@ -11,20 +11,11 @@ import {
   positiveInt,
   redisEnv,
   runtimeEnv,
+  trustProxySetting,
   type Env,
 } from '@tp/config';
 
 const DEV_IP_HASH_SECRET = 'dev-only-upload-ip-hash-secret-change-me';
-
-/** Same forms as the edge's TRUST_PROXY: 'false' | 'true' | hop count | Express subnet list. */
-const trustProxy = z
-  .string()
-  .default('loopback')
-  .transform((value): boolean | number | string => {
-    if (value === 'false') return false;
-    if (value === 'true') return true;
-    return /^\d+$/.test(value) ? Number(value) : value;
-  });
 
 const uploadEnvSchema = z
   .object({
@@ -36,7 +27,7 @@ const uploadEnvSchema = z
     UPLOAD_PORT: port(4002),
     UPLOAD_WORKER_PORT: port(4005),
     /** Whose X-Forwarded-For we believe: only the edge on loopback by default (anonymous IP hashing). */
-    UPLOAD_TRUST_PROXY: trustProxy,
+    UPLOAD_TRUST_PROXY: trustProxySetting('loopback'),
     UPLOAD_IP_HASH_SECRET: z.string().min(16).default(DEV_IP_HASH_SECRET),
     ANONYMOUS_UPLOAD_TTL_HOURS: positiveInt(24),
     UPLOAD_DOWNLOAD_URL_TTL_SECONDS: positiveInt(300),

@@ -120,3 +120,24 @@ export function runtimeSettings(env: {
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
   };
 }
+
+/** `<SVC>_METRICS_PORT`: unset means `fallback`, except under NODE_ENV=test (random, so parallel tests never collide). */
+export const metricsPort = z.coerce.number().int().min(0).max(65535).optional();
+
+export function metricsPortSetting(value: number | undefined, nodeEnv: string, fallback: number): number {
+  return value ?? (nodeEnv === 'test' ? 0 : fallback);
+}
+
+/**
+ * Express `trust proxy`: 'false' | 'true' | hop count | subnet list ('loopback', '10.0.0.0/8,…').
+ * Explicit, so a client IP is never read from a forgeable X-Forwarded-For by accident.
+ */
+export const trustProxySetting = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value): boolean | number | string => {
+      if (value === 'false') return false;
+      if (value === 'true') return true;
+      return /^\d+$/.test(value) ? Number(value) : value;
+    });

@@ -12,3 +12,4 @@ export {
 } from './test-identity-provider';
 export { captureLogs, type LogCapture } from './log-capture';
 export { loadTestConfig } from './test-config';
+export { startS3Server, type S3Server } from './test-s3-server';

@@ -10,8 +10,10 @@ import {
   createTestDatabase,
   keycloakEnvFor,
   loadTestConfig,
+  startS3Server,
   startServiceProcess,
   startTestIdentityProvider,
+  type S3Server,
   type ServiceProcess,
   type TestDatabase,
 } from '@tp/testing';
@@ -32,56 +34,80 @@ export interface RunningEdge {
   close: () => Promise<void>;
 }
 
-/** Database, identity provider and the user service as its own process: everything behind the edge. */
+/** Everything behind the edge: database, identity provider, S3 and every routed service as its own process. */
 export interface Backends {
   db: TestDatabase;
   idp: DevIdentityProvider;
+  s3: S3Server;
   user: ServiceProcess;
   flags: ServiceProcess;
+  billing: ServiceProcess;
+  upload: ServiceProcess;
   /** Edge env for these backends (merge overrides on top). */
   edgeEnv: (overrides?: Record<string, string>) => Record<string, string>;
   stop: () => Promise<void>;
 }
 
+async function startAll(
+  db: TestDatabase,
+  idp: DevIdentityProvider,
+  s3: S3Server,
+): Promise<Pick<Backends, 'user' | 'flags' | 'billing' | 'upload'>> {
+  const unique = randomBytes(6).toString('hex');
+  const common = { DATABASE_URL: db.url, REDIS_URL, ...keycloakEnvFor(idp), LOG_LEVEL: 'warn' };
+  // Every routed service is a required health dependency of the edge, so all of them run.
+  const started = await Promise.allSettled([
+    // LOG_LEVEL info: the request-id test reads the user service's per-request log line.
+    startServiceProcess('user', { ...common, LOG_LEVEL: 'info' }, 'USER_PORT'),
+    startServiceProcess('flags', common, 'FLAGS_PORT'),
+    startServiceProcess('billing', common, 'BILLING_PORT'),
+    startServiceProcess(
+      'upload',
+      { ...common, S3_ENDPOINT: s3.endpoint, S3_BUCKET: `edge-${unique}`, UPLOAD_QUEUE_NAME: `edge-test-${unique}` },
+      'UPLOAD_PORT',
+    ),
+  ]);
+  const failed = started.find((result) => result.status === 'rejected');
+  if (failed) {
+    await Promise.all(started.map((result) => (result.status === 'fulfilled' ? result.value.stop() : undefined)));
+    throw (failed as PromiseRejectedResult).reason;
+  }
+  const [user, flags, billing, upload] = started.map((result) => (result as PromiseFulfilledResult<ServiceProcess>).value);
+  return { user: user!, flags: flags!, billing: billing!, upload: upload! };
+}
+
 export async function startBackends(): Promise<Backends> {
   const db = await createTestDatabase();
   const idp = await startTestIdentityProvider();
-  let user: ServiceProcess;
-  let flags: ServiceProcess;
+  const s3 = await startS3Server();
+  let services: Awaited<ReturnType<typeof startAll>>;
   try {
-    // LOG_LEVEL info (not warn): the request-id test reads the per-request log line.
-    user = await startServiceProcess('user', { DATABASE_URL: db.url, ...keycloakEnvFor(idp), LOG_LEVEL: 'info' }, 'USER_PORT');
-    // Every routed service is a required health dependency of the edge.
-    flags = await startServiceProcess('flags', { DATABASE_URL: db.url, REDIS_URL, ...keycloakEnvFor(idp), LOG_LEVEL: 'warn' }, 'FLAGS_PORT').catch(
-      async (err: unknown) => {
-        await user.stop();
-        throw err;
-      },
-    );
+    services = await startAll(db, idp, s3);
   } catch (err) {
-    await idp.stop();
-    await db.drop();
+    await Promise.all([idp.stop(), s3.close(), db.drop()]);
     throw err;
   }
+  const { user, flags, billing, upload } = services;
   return {
     db,
     idp,
-    user,
-    flags,
+    s3,
+    ...services,
     edgeEnv: (overrides = {}) => ({
       NODE_ENV: 'test',
       LOG_LEVEL: 'silent',
       ...keycloakEnvFor(idp),
       USER_SERVICE_URL: user.url,
       FLAGS_SERVICE_URL: flags.url,
+      BILLING_SERVICE_URL: billing.url,
+      UPLOAD_SERVICE_URL: upload.url,
       REDIS_URL,
       RATE_LIMIT_PREFIX: uniquePrefix(),
       ...overrides,
     }),
     stop: async () => {
-      await user.stop();
-      await flags.stop();
-      await idp.stop();
+      await Promise.all([user.stop(), flags.stop(), billing.stop(), upload.stop()]);
+      await Promise.all([idp.stop(), s3.close()]);
       await db.drop();
     },
   };

@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import S3rver from 's3rver';
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { TokenVerifier } from '@tp/auth';
@@ -14,8 +12,10 @@ import {
   freePort,
   keycloakEnvFor,
   loadTestConfig,
+  startS3Server,
   startServiceProcess,
   startTestIdentityProvider,
+  type S3Server,
   type ServiceProcess,
   type TestDatabase,
 } from '@tp/testing';
@@ -29,30 +29,6 @@ import { createUploadWorker } from '../../src/worker/upload-worker';
 
 export const DEV_PASSWORD = 'password';
 export const MB = 1024 * 1024;
-
-export interface S3Server {
-  endpoint: string;
-  directory: string;
-  bucketDir: (bucket: string) => string;
-  close: () => Promise<void>;
-}
-
-/** s3rver on a free port over a fresh temporary directory. */
-export async function startS3Server(): Promise<S3Server> {
-  const directory = mkdtempSync(join(tmpdir(), 'tp-s3rver-'));
-  const port = await freePort();
-  const server = new S3rver({ address: '127.0.0.1', port, directory, silent: true });
-  await server.run();
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    directory,
-    bucketDir: (bucket) => join(directory, bucket),
-    close: async () => {
-      await server.close();
-      rmSync(directory, { recursive: true, force: true });
-    },
-  };
-}
 
 export interface UploadStack {
   edgeUrl: string;
