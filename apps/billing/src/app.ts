@@ -2,15 +2,19 @@ import type { Express } from 'express';
 import type { Database } from '@tp/db';
 import { createServiceApp } from '@tp/http';
 import type { Logger } from '@tp/logging';
+import type { ServiceMetrics } from '@tp/metrics';
+import { ApiRegistry, openApiHandler } from '@tp/openapi';
 import type { BillingConfig } from './config';
 import { WebhookService } from './webhooks/webhook-service';
-import { paddleWebhookRoutes } from './webhooks/paddle-webhook-routes';
+import { PADDLE_WEBHOOK_PATH, paddleWebhookRoutes } from './webhooks/paddle-webhook-routes';
+import { countRejectedWebhooks, MeteredWebhookService, webhookEventCounter } from './webhooks/webhook-metrics';
 
 export interface BillingAppDeps {
   config: BillingConfig;
   database: Database;
   logger: Logger;
   clock?: () => Date;
+  metrics?: ServiceMetrics;
 }
 
 /** The billing service: Paddle Billing webhooks, verified, stored once and applied in order. */
@@ -19,13 +23,17 @@ export function createApp(deps: BillingAppDeps): Express {
   // A connection lost between two statements of a transaction makes its checked-out client emit
   // 'error' with no listener, which would crash the process; the failing statement reports it instead.
   deps.database.pool.on('connect', (client) => client.on('error', () => undefined));
-  const webhooks = new WebhookService(deps.database.pool, clock);
+  const events = deps.metrics ? webhookEventCounter(deps.metrics.registry) : undefined;
+  const webhooks = events ? new MeteredWebhookService(deps.database.pool, clock, events) : new WebhookService(deps.database.pool, clock);
   return createServiceApp({
     logger: deps.logger,
+    metrics: deps.metrics,
     // No JSON parser: the signature covers the raw bytes, so the webhook route reads them itself.
     jsonLimit: false,
     healthChecks: [{ name: 'postgres', required: true, readiness: true, run: deps.database.ping }],
     routes: (app) => {
+      const api = new ApiRegistry();
+      if (events) app.post(PADDLE_WEBHOOK_PATH, countRejectedWebhooks(events, deps.config.features.payments));
       app.use(
         paddleWebhookRoutes({
           webhooks,
@@ -33,8 +41,10 @@ export function createApp(deps: BillingAppDeps): Express {
           secrets: deps.config.paddle.secrets,
           toleranceSeconds: deps.config.paddle.toleranceSeconds,
           paymentsEnabled: deps.config.features.payments,
-        }),
+        }, api),
       );
+      // Internal: the edge merges this fragment into /docs/openapi.json.
+      app.get('/openapi.json', openApiHandler(api));
     },
   });
 }

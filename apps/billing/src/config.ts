@@ -1,5 +1,15 @@
 import { z } from 'zod';
-import { databaseEnv, featureToggleEnv, featureToggles, loadConfig, port, runtimeEnv, type Env } from '@tp/config';
+import {
+  databaseEnv,
+  featureToggleEnv,
+  featureToggles,
+  loadConfig,
+  metricsPort,
+  metricsPortSetting,
+  port,
+  runtimeEnv,
+  type Env,
+} from '@tp/config';
 
 /** The local default; refused in production so a deployment cannot forget to set the real one. */
 export const DEV_WEBHOOK_SECRET = 'pdl_ntfset_dev_secret';
@@ -10,6 +20,7 @@ const billingEnvSchema = z
     ...databaseEnv,
     ...featureToggleEnv,
     BILLING_PORT: port(4003),
+    BILLING_METRICS_PORT: metricsPort,
     PADDLE_WEBHOOK_SECRET: z.string().min(1).default(DEV_WEBHOOK_SECRET),
     /** The secret being rotated out: signatures made with either are accepted while both are set. */
     PADDLE_WEBHOOK_SECRET_PREVIOUS: z.string().default(''),
@@ -27,6 +38,7 @@ export function loadBillingConfig(env?: Env) {
   return {
     env: parsed.NODE_ENV,
     port: parsed.BILLING_PORT,
+    metricsPort: metricsPortSetting(parsed.BILLING_METRICS_PORT, parsed.NODE_ENV, 9403),
     logLevel: parsed.LOG_LEVEL,
     logPretty: parsed.LOG_PRETTY,
     shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,

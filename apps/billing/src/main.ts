@@ -2,15 +2,18 @@ import { loadConfigOrExit } from '@tp/config';
 import { createDatabase } from '@tp/db';
 import { startServer } from '@tp/http';
 import { createLogger } from '@tp/logging';
+import { createServiceMetrics } from '@tp/metrics';
 import { createApp } from './app';
 import { loadBillingConfig } from './config';
 
 const config = loadConfigOrExit(() => loadBillingConfig());
 const logger = createLogger({ service: 'billing', level: config.logLevel, pretty: config.logPretty });
+const metrics = createServiceMetrics('billing');
 const database = createDatabase({ url: config.databaseUrl, poolMax: config.databasePoolMax });
 
-void startServer(createApp({ config, database, logger }), {
+void startServer(createApp({ config, database, logger, metrics }), {
   port: config.port,
+  metrics: { registry: metrics.registry, port: config.metricsPort },
   logger,
   closers: [database.close],
   shutdownTimeoutMs: config.shutdownTimeoutMs,

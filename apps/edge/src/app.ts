@@ -3,8 +3,11 @@ import type { Redis } from 'ioredis';
 import { authenticate, type TokenVerifier } from '@tp/auth';
 import { createServiceApp } from '@tp/http';
 import type { Logger } from '@tp/logging';
+import type { ServiceMetrics } from '@tp/metrics';
 import type { EdgeConfig } from './config';
+import { mountDocs } from './docs/mount-docs';
 import { edgeHealthChecks } from './health/edge-health-checks';
+import { countRateLimitRejections } from './metrics/rate-limit-metrics';
 import { createServiceProxy } from './proxy/create-service-proxy';
 import { createRateLimiter } from './rate-limit/create-rate-limiter';
 import { serviceRoutes, type ServiceRoute } from './routing/service-routes';
@@ -17,6 +20,8 @@ export interface EdgeAppDeps {
   redis: Redis;
   verifier: TokenVerifier;
   logger: Logger;
+  /** HTTP and rate-limit metrics (served on EDGE_METRICS_PORT by startServer). */
+  metrics?: ServiceMetrics;
 }
 
 /** Express strips the mount path from req.url; the services expect the full public path. */
@@ -25,8 +30,17 @@ const restoreOriginalUrl: RequestHandler = (req, _res, next) => {
   next();
 };
 
+const labelRoute =
+  (label: string): RequestHandler =>
+  (_req, res, next) => {
+    res.locals.routeLabel = label;
+    next();
+  };
+
 function routeChain(route: ServiceRoute, deps: EdgeAppDeps, rateLimiter: RequestHandler): RequestHandler[] {
-  const chain: RequestHandler[] = [stripIdentityHeaders()];
+  // The metric label is the route's prefix, never the raw path (ids would explode cardinality).
+  const label = `${route.path}/*`;
+  const chain: RequestHandler[] = [labelRoute(label), stripIdentityHeaders()];
   if (route.auth !== 'none') chain.push(authenticate(deps.verifier, route.auth));
   if (route.rateLimited) chain.push(rateLimiter);
   chain.push(
@@ -47,14 +61,17 @@ function routeChain(route: ServiceRoute, deps: EdgeAppDeps, rateLimiter: Request
  */
 export function createApp(deps: EdgeAppDeps): Express {
   const routes = serviceRoutes(deps.config);
-  const rateLimiter = createRateLimiter({ redis: deps.redis, logger: deps.logger, ...deps.config.rateLimit });
+  const onReject = deps.metrics ? countRateLimitRejections(deps.metrics.registry) : undefined;
+  const rateLimiter = createRateLimiter({ redis: deps.redis, logger: deps.logger, onReject, ...deps.config.rateLimit });
   return createServiceApp({
     logger: deps.logger,
     jsonLimit: false,
     trustProxy: deps.config.trustProxy,
+    metrics: deps.metrics,
     before: [securityHeaders(), corsPolicy(deps.config.corsOrigins)],
     healthChecks: edgeHealthChecks({ redis: deps.redis, jwksUri: deps.config.auth.jwksUri, routes }),
     routes: (app) => {
+      mountDocs(app, deps, routes);
       for (const route of routes) app.use(route.path, ...routeChain(route, deps, rateLimiter));
     },
   });

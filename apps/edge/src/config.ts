@@ -1,10 +1,13 @@
 import { z } from 'zod';
 import {
+  booleanFlag,
   commaList,
   httpUrl,
   keycloakEnv,
   keycloakSettings,
   loadConfig,
+  metricsPort,
+  metricsPortSetting,
   port,
   positiveInt,
   redisEnv,
@@ -20,6 +23,7 @@ const edgeEnvSchema = z
     ...redisEnv,
     ...keycloakEnv,
     EDGE_PORT: port(4000),
+    EDGE_METRICS_PORT: metricsPort,
     USER_SERVICE_URL: httpUrl.default('http://127.0.0.1:4001'),
     BILLING_SERVICE_URL: httpUrl.default('http://127.0.0.1:4003'),
     UPLOAD_SERVICE_URL: httpUrl.default('http://127.0.0.1:4002'),
@@ -32,6 +36,10 @@ const edgeEnvSchema = z
     UPSTREAM_TIMEOUT_MS: positiveInt(30_000),
     /** Whole-request cap for slow clients; large uploads must fit inside it. */
     REQUEST_TIMEOUT_MS: positiveInt(30 * 60_000),
+    /** GET /docs (Swagger UI) and /docs/openapi.json; false → 404. */
+    SWAGGER_ENABLED: booleanFlag(true),
+    /** Only a token with the admin realm role may read the docs. */
+    SWAGGER_ADMIN_ONLY: booleanFlag(true),
   })
   .refine((env) => env.NODE_ENV === 'development' || env.NODE_ENV === 'test' || !env.CORS_ORIGINS.includes('*'), {
     path: ['CORS_ORIGINS'],
@@ -45,7 +53,9 @@ export function loadEdgeConfig(env?: Env) {
   return {
     ...runtimeSettings(parsed),
     port: parsed.EDGE_PORT,
+    metricsPort: metricsPortSetting(parsed.EDGE_METRICS_PORT, parsed.NODE_ENV, 9400),
     requestTimeoutMs: parsed.REQUEST_TIMEOUT_MS,
+    docs: { enabled: parsed.SWAGGER_ENABLED, adminOnly: parsed.SWAGGER_ADMIN_ONLY },
     redisUrl: parsed.REDIS_URL,
     auth: keycloakSettings(parsed),
     corsOrigins: parsed.CORS_ORIGINS,

@@ -4,10 +4,13 @@ import type { Logger } from '@tp/logging';
 /**
  * Commands fail fast while Redis is unreachable (no offline queue), so the rate limiter
  * can fail open immediately instead of holding requests; reconnects continue forever.
+ * Auto-pipelining batches the limiter's per-request commands issued in the same tick into
+ * one socket write, which matters under load (a write per command showed up in profiles).
  */
 export function createRedis(url: string, logger: Logger): Redis {
   const redis = new Redis(url, {
     enableOfflineQueue: false,
+    enableAutoPipelining: true,
     maxRetriesPerRequest: 1,
     connectTimeout: 2000,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2000),

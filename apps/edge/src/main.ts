@@ -2,6 +2,7 @@ import { TokenVerifier } from '@tp/auth';
 import { loadConfigOrExit } from '@tp/config';
 import { startServer } from '@tp/http';
 import { createLogger } from '@tp/logging';
+import { countJwksFetches, createServiceMetrics } from '@tp/metrics';
 import { createApp } from './app';
 import { loadEdgeConfig } from './config';
 import { createRedis, waitForRedis } from './create-redis';
@@ -9,12 +10,14 @@ import { createRedis, waitForRedis } from './create-redis';
 const config = loadConfigOrExit(() => loadEdgeConfig());
 const logger = createLogger({ service: 'edge', level: config.logLevel, pretty: config.logPretty });
 const redis = createRedis(config.redisUrl, logger);
-const verifier = new TokenVerifier(config.auth);
+const metrics = createServiceMetrics('edge');
+const verifier = new TokenVerifier({ ...config.auth, onJwksFetch: countJwksFetches(metrics.registry) });
 
 async function main() {
   if (!(await waitForRedis(redis, 3000))) logger.warn('Redis not ready; starting without rate limiting until it is');
-  await startServer(createApp({ config, redis, verifier, logger }), {
+  await startServer(createApp({ config, redis, verifier, logger, metrics }), {
     port: config.port,
+    metrics: { registry: metrics.registry, port: config.metricsPort },
     logger,
     closers: [() => redis.quit()],
     shutdownTimeoutMs: config.shutdownTimeoutMs,

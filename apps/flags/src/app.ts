@@ -5,6 +5,8 @@ import type { Database } from '@tp/db';
 import type { FeatureFlagClient } from '@tp/feature-flags';
 import { createServiceApp } from '@tp/http';
 import type { Logger } from '@tp/logging';
+import type { ServiceMetrics } from '@tp/metrics';
+import { ApiRegistry, openApiHandler } from '@tp/openapi';
 import type { FlagsConfig } from './config';
 import { FlagAdminService } from './flags/flag-admin-service';
 import { flagAdminRoutes } from './flags/flag-admin-routes';
@@ -21,6 +23,7 @@ export interface FlagsAppDeps {
   publisher: Redis;
   logger: Logger;
   clock?: () => Date;
+  metrics?: ServiceMetrics;
 }
 
 /** The flags service: flag evaluation for any caller and admin CRUD over feature_flags. */
@@ -35,6 +38,7 @@ export function createApp(deps: FlagsAppDeps): Express {
   });
   return createServiceApp({
     logger: deps.logger,
+    metrics: deps.metrics,
     healthChecks: [
       { name: 'postgres', required: true, readiness: true, run: deps.database.ping },
       // Without Redis, changes still propagate by cache TTL: degraded, not down.
@@ -43,8 +47,11 @@ export function createApp(deps: FlagsAppDeps): Express {
     routes: (app) => {
       // Anonymous callers may read flags; admin routes check the identity themselves.
       app.use('/api/v1/flags', authenticate(deps.verifier, 'optional'));
-      app.use(flagReadRoutes(deps.flags));
-      app.use(flagAdminRoutes(admin));
+      const api = new ApiRegistry();
+      app.use(flagReadRoutes(deps.flags, api));
+      app.use(flagAdminRoutes(admin, api));
+      // Internal: the edge merges this fragment into /docs/openapi.json.
+      app.get('/openapi.json', openApiHandler(api));
     },
   });
 }

@@ -6,6 +6,8 @@ import {
   keycloakEnv,
   keycloakSettings,
   loadConfig,
+  metricsPort,
+  metricsPortSetting,
   port,
   redisEnv,
   runtimeEnv,
@@ -22,6 +24,7 @@ const flagsEnvSchema = z.object({
   ...featureToggleEnv,
   ...featureFlagEnv,
   FLAGS_PORT: port(4004),
+  FLAGS_METRICS_PORT: metricsPort,
 });
 
 export type FlagsConfig = ReturnType<typeof loadFlagsConfig>;
@@ -31,6 +34,7 @@ export function loadFlagsConfig(env?: Env) {
   return {
     ...runtimeSettings(parsed),
     port: parsed.FLAGS_PORT,
+    metricsPort: metricsPortSetting(parsed.FLAGS_METRICS_PORT, parsed.NODE_ENV, 9404),
     databaseUrl: parsed.DATABASE_URL,
     databasePoolMax: parsed.DATABASE_POOL_MAX,
     redisUrl: parsed.REDIS_URL,

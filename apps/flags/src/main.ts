@@ -4,6 +4,7 @@ import { createDatabase } from '@tp/db';
 import { createFlagSubscriber, FeatureFlagClient, loadFlagDefinitions } from '@tp/feature-flags';
 import { startServer } from '@tp/http';
 import { createLogger } from '@tp/logging';
+import { countJwksFetches, createServiceMetrics } from '@tp/metrics';
 import { createApp } from './app';
 import { loadFlagsConfig } from './config';
 import { createPublisher } from './create-publisher';
@@ -11,7 +12,8 @@ import { createPublisher } from './create-publisher';
 const config = loadConfigOrExit(() => loadFlagsConfig());
 const logger = createLogger({ service: 'flags', level: config.logLevel, pretty: config.logPretty });
 const database = createDatabase({ url: config.databaseUrl, poolMax: config.databasePoolMax });
-const verifier = new TokenVerifier(config.auth);
+const metrics = createServiceMetrics('flags');
+const verifier = new TokenVerifier({ ...config.auth, onJwksFetch: countJwksFetches(metrics.registry) });
 const publisher = createPublisher(config.redisUrl, logger);
 const flags = new FeatureFlagClient({
   load: () => loadFlagDefinitions(database.db),
@@ -24,8 +26,9 @@ const flags = new FeatureFlagClient({
 
 async function main() {
   await flags.start();
-  await startServer(createApp({ config, database, verifier, flags, publisher, logger }), {
+  await startServer(createApp({ config, database, verifier, flags, publisher, logger, metrics }), {
     port: config.port,
+    metrics: { registry: metrics.registry, port: config.metricsPort },
     logger,
     closers: [database.close, () => flags.close(), () => publisher.quit().then(() => undefined)],
     shutdownTimeoutMs: config.shutdownTimeoutMs,

@@ -3,11 +3,14 @@ import type { TokenVerifier } from '@tp/auth';
 import type { Database } from '@tp/db';
 import { createServiceApp } from '@tp/http';
 import type { Logger } from '@tp/logging';
+import type { ServiceMetrics } from '@tp/metrics';
+import { ApiRegistry, openApiHandler } from '@tp/openapi';
 import type { UploadConfig } from './config';
 import type { ProcessingQueue } from './queue/processing-queue';
 import type { ObjectStorage } from './storage/object-storage';
 import { S3StorageEngine } from './uploads/s3-storage-engine';
 import { uploadRoutes, uploadStatusRoutes } from './uploads/upload-routes';
+import { uploadMetrics } from './uploads/upload-metrics';
 import { UploadService } from './uploads/upload-service';
 import { UploadStore } from './uploads/upload-store';
 import { UserDirectory } from './users/user-directory';
@@ -20,6 +23,7 @@ export interface UploadAppDeps {
   queue: ProcessingQueue;
   logger: Logger;
   clock?: () => Date;
+  metrics?: ServiceMetrics;
 }
 
 /** The upload service: multipart uploads streamed to S3, anonymous uploads, status read-back. */
@@ -42,6 +46,7 @@ export function createApp(deps: UploadAppDeps): Express {
   );
   return createServiceApp({
     logger: deps.logger,
+    metrics: deps.metrics,
     // Multipart bodies are streamed by multer; no JSON body parser (it would not touch them anyway).
     jsonLimit: false,
     // Anonymous uploads are keyed by client IP: believe X-Forwarded-For only from the edge (loopback by default).
@@ -49,11 +54,16 @@ export function createApp(deps: UploadAppDeps): Express {
     healthChecks: [
       { name: 'postgres', required: true, readiness: true, run: deps.database.ping },
       { name: 's3', required: true, readiness: true, run: () => deps.storage.ping() },
-      { name: 'redis', required: true, readiness: true, run: () => deps.queue.ping() },
+      // The BullMQ processing queue (Redis): without it no stored file gets processed.
+      { name: 'queue', required: true, readiness: true, run: () => deps.queue.ping() },
     ],
     routes: (app) => {
-      app.use(uploadStatusRoutes(service, deps.verifier));
-      app.use(uploadRoutes(service, deps.verifier, new S3StorageEngine(deps.storage, uploads, deps.logger)));
+      if (deps.metrics) app.use('/api/v1/upload', uploadMetrics(deps.metrics.registry));
+      const api = new ApiRegistry();
+      app.use(uploadStatusRoutes(service, deps.verifier, api));
+      app.use(uploadRoutes(service, deps.verifier, new S3StorageEngine(deps.storage, uploads, deps.logger), api));
+      // Internal: the edge merges this fragment into /docs/openapi.json.
+      app.get('/openapi.json', openApiHandler(api));
     },
   });
 }

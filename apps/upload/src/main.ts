@@ -3,6 +3,7 @@ import { loadConfigOrExit } from '@tp/config';
 import { createDatabase } from '@tp/db';
 import { startServer } from '@tp/http';
 import { createLogger } from '@tp/logging';
+import { countJwksFetches, createServiceMetrics } from '@tp/metrics';
 import { createApp } from './app';
 import { loadUploadConfig } from './config';
 import { ProcessingQueue } from './queue/processing-queue';
@@ -20,12 +21,15 @@ if (process.argv.includes('--worker')) {
   const redis = createQueueRedis(config.redisUrl, 'producer', logger);
   const queue = new ProcessingQueue(redis, config.queue);
   const storage = new ObjectStorage(config.s3);
+  const metrics = createServiceMetrics('upload');
+  const verifier = new TokenVerifier({ ...config.auth, onJwksFetch: countJwksFetches(metrics.registry) });
 
   void (async () => {
     // Created at start when missing; an unreachable S3 only delays it (readiness reports it).
     await storage.ensureBucket().catch((err: unknown) => logger.warn({ err }, 'Could not ensure the upload bucket exists'));
-    await startServer(createApp({ config, database, verifier: new TokenVerifier(config.auth), storage, queue, logger }), {
+    await startServer(createApp({ config, database, verifier, storage, queue, logger, metrics }), {
       port: config.port,
+      metrics: { registry: metrics.registry, port: config.metricsPort },
       logger,
       closers: [() => queue.close(), () => redis.quit(), database.close],
       shutdownTimeoutMs: config.shutdownTimeoutMs,

@@ -4,6 +4,8 @@ import type { Database } from '@tp/db';
 import type { FeatureFlagClient } from '@tp/feature-flags';
 import { createServiceApp } from '@tp/http';
 import type { Logger } from '@tp/logging';
+import type { ServiceMetrics } from '@tp/metrics';
+import { ApiRegistry, openApiHandler } from '@tp/openapi';
 import type { UserConfig } from './config';
 import { limitsRoutes } from './limits/limits-routes';
 import { profileRoutes } from './profile/profile-routes';
@@ -19,6 +21,9 @@ export interface UserAppDeps {
   flags: FeatureFlagClient;
   logger: Logger;
   clock?: () => Date;
+  metrics?: ServiceMetrics;
+  /** The flag-change subscriber connection, for /health/detailed (optional: the cache TTL still bounds staleness). */
+  redis?: { ping: () => Promise<unknown> };
 }
 
 /** The user service: profile and tier limits, with lazy user sync on every authenticated call. */
@@ -29,13 +34,20 @@ export function createApp(deps: UserAppDeps): Express {
   );
   return createServiceApp({
     logger: deps.logger,
-    healthChecks: [{ name: 'postgres', required: true, readiness: true, run: deps.database.ping }],
+    metrics: deps.metrics,
+    healthChecks: [
+      { name: 'postgres', required: true, readiness: true, run: deps.database.ping },
+      ...(deps.redis ? [{ name: 'redis', required: false, run: async () => void (await deps.redis?.ping()) }] : []),
+    ],
     routes: (app) => {
       // The service verifies the bearer token itself: a request that bypasses the edge
       // with forged identity headers gets nothing.
       app.use('/api/v1/user', authenticate(deps.verifier, 'required'));
-      app.use(profileRoutes(users));
-      app.use(limitsRoutes(users, deps.flags));
+      const api = new ApiRegistry();
+      app.use(profileRoutes(users, api));
+      app.use(limitsRoutes(users, deps.flags, api));
+      // Internal: the edge merges this fragment into /docs/openapi.json.
+      app.get('/openapi.json', openApiHandler(api));
     },
   });
 }

@@ -6,6 +6,8 @@ import {
   keycloakEnv,
   keycloakSettings,
   loadConfig,
+  metricsPort,
+  metricsPortSetting,
   port,
   redisEnv,
   runtimeEnv,
@@ -22,6 +24,7 @@ const userEnvSchema = z.object({
   ...redisEnv,
   ...featureFlagEnv,
   USER_PORT: port(4001),
+  USER_METRICS_PORT: metricsPort,
 });
 
 export type UserConfig = ReturnType<typeof loadUserConfig>;
@@ -31,6 +34,7 @@ export function loadUserConfig(env?: Env) {
   return {
     ...runtimeSettings(parsed),
     port: parsed.USER_PORT,
+    metricsPort: metricsPortSetting(parsed.USER_METRICS_PORT, parsed.NODE_ENV, 9401),
     databaseUrl: parsed.DATABASE_URL,
     databasePoolMax: parsed.DATABASE_POOL_MAX,
     auth: keycloakSettings(parsed),

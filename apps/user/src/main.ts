@@ -4,18 +4,21 @@ import { createDatabase } from '@tp/db';
 import { createFlagSubscriber, FeatureFlagClient, killSwitchesFrom, loadFlagDefinitions } from '@tp/feature-flags';
 import { startServer } from '@tp/http';
 import { createLogger } from '@tp/logging';
+import { countJwksFetches, createServiceMetrics } from '@tp/metrics';
 import { createApp } from './app';
 import { loadUserConfig } from './config';
 
 const config = loadConfigOrExit(() => loadUserConfig());
 const logger = createLogger({ service: 'user', level: config.logLevel, pretty: config.logPretty });
 const database = createDatabase({ url: config.databaseUrl, poolMax: config.databasePoolMax });
-const verifier = new TokenVerifier(config.auth);
+const metrics = createServiceMetrics('user');
+const verifier = new TokenVerifier({ ...config.auth, onJwksFetch: countJwksFetches(metrics.registry) });
+const subscriber = createFlagSubscriber(config.redisUrl, logger);
 const flags = new FeatureFlagClient({
   load: () => loadFlagDefinitions(database.db),
   killSwitches: killSwitchesFrom(config.features),
   ttlMs: config.flags.cacheTtlMs,
-  subscriber: createFlagSubscriber(config.redisUrl, logger),
+  subscriber,
   channel: config.flags.channel,
   logger,
 });
@@ -23,8 +26,9 @@ const flags = new FeatureFlagClient({
 async function main() {
   // Resolves once subscribed, or at once (with a warning) if Redis is down: the TTL still bounds staleness.
   await flags.start();
-  await startServer(createApp({ config, database, verifier, flags, logger }), {
+  await startServer(createApp({ config, database, verifier, flags, logger, metrics, redis: subscriber }), {
     port: config.port,
+    metrics: { registry: metrics.registry, port: config.metricsPort },
     logger,
     closers: [database.close, () => flags.close()],
     shutdownTimeoutMs: config.shutdownTimeoutMs,

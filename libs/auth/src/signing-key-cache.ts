@@ -6,7 +6,11 @@ export interface SigningKeyCacheOptions {
   /** How long a parsed key is trusted before the JWKS is asked again (key revocation bound). */
   keyTtlMs?: number;
   timeoutMs?: number;
+  /** Called after every JWKS download (not cache hits); the edge counts these in a metric. */
+  onJwksFetch?: (outcome: JwksFetchOutcome) => void;
 }
+
+export type JwksFetchOutcome = 'success' | 'failure';
 
 /**
  * Public keys by kid, parsed once into KeyObjects. jwks-rsa hands out PEM strings,
@@ -30,6 +34,22 @@ export class SigningKeyCache {
       jwksRequestsPerMinute: 10,
       timeout: options.timeoutMs ?? 5000,
     });
+    if (options.onJwksFetch) this.observeFetches(options.onJwksFetch);
+  }
+
+  /** jwks-rsa downloads the JWKS only in getKeys(), behind its cache and rate limiter. */
+  private observeFetches(onJwksFetch: (outcome: JwksFetchOutcome) => void): void {
+    const getKeys = this.client.getKeys.bind(this.client);
+    this.client.getKeys = async () => {
+      try {
+        const keys = await getKeys();
+        onJwksFetch('success');
+        return keys;
+      } catch (err) {
+        onJwksFetch('failure');
+        throw err;
+      }
+    };
   }
 
   async get(kid: string | undefined): Promise<KeyObject> {

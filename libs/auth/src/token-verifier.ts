@@ -1,7 +1,7 @@
 import jwt from 'jsonwebtoken';
 import { ServiceUnavailableError, UnauthorizedError } from '@tp/errors';
 import { identityFromClaims, type Identity } from './identity';
-import { SigningKeyCache } from './signing-key-cache';
+import { SigningKeyCache, type JwksFetchOutcome } from './signing-key-cache';
 
 export interface TokenVerifierOptions {
   jwksUri: string;
@@ -10,6 +10,8 @@ export interface TokenVerifierOptions {
   clockToleranceSeconds?: number;
   /** Verified tokens remembered until they expire (bounded), so a hot client costs one verify. */
   cacheSize?: number;
+  /** JWKS download outcomes, for metrics (keeps this library free of a metrics dependency). */
+  onJwksFetch?: (outcome: JwksFetchOutcome) => void;
 }
 
 /** The only reasons a 401 names: enough for a client to react, nothing more. */
@@ -48,7 +50,7 @@ export class TokenVerifier {
   private readonly cacheSize: number;
 
   constructor(private readonly options: TokenVerifierOptions) {
-    this.keys = new SigningKeyCache({ jwksUri: options.jwksUri });
+    this.keys = new SigningKeyCache({ jwksUri: options.jwksUri, onJwksFetch: options.onJwksFetch });
     this.cacheSize = options.cacheSize ?? 10_000;
   }
 

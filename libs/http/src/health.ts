@@ -9,8 +9,12 @@ export interface HealthCheck {
   /** Also gates readiness: a replica that lost it should stop receiving traffic. */
   readiness?: boolean;
   timeoutMs?: number;
-  /** Resolve for ok, resolve 'degraded' for a partial answer, reject for down. */
-  run: () => Promise<void | 'degraded'>;
+  /**
+   * Resolve for ok, resolve 'degraded' for a partial answer, reject for down. A check of
+   * another service may resolve `{status, checks}` (or reject with a NestedCheckError) to
+   * carry that service's own checks into this report.
+   */
+  run: () => Promise<void | 'degraded' | NestedChecks>;
 }
 
 export interface CheckResult {
@@ -18,6 +22,24 @@ export interface CheckResult {
   required: boolean;
   latencyMs: number;
   error?: string;
+  /** A downstream service's own checks, so one call shows every dependency. */
+  checks?: Record<string, CheckResult>;
+}
+
+export interface NestedChecks {
+  status: 'ok' | 'degraded';
+  checks?: Record<string, CheckResult>;
+}
+
+/** A failed check that still knows the downstream service's own checks (why it is down). */
+export class NestedCheckError extends Error {
+  constructor(
+    message: string,
+    readonly checks?: Record<string, CheckResult>,
+  ) {
+    super(message);
+    this.name = 'NestedCheckError';
+  }
 }
 
 export interface HealthReport {
@@ -38,11 +60,15 @@ async function runCheck(check: HealthCheck): Promise<CheckResult> {
   try {
     const outcome = await withTimeout(check.run(), check.timeoutMs ?? 2000);
     const latencyMs = Math.round((performance.now() - started) * 10) / 10;
+    if (typeof outcome === 'object') {
+      return { status: outcome.status, required: check.required, latencyMs, ...(outcome.checks ? { checks: outcome.checks } : {}) };
+    }
     return { status: outcome === 'degraded' ? 'degraded' : 'ok', required: check.required, latencyMs };
   } catch (err) {
     const latencyMs = Math.round((performance.now() - started) * 10) / 10;
     const error = err instanceof Error ? err.message : String(err);
-    return { status: 'down', required: check.required, latencyMs, error };
+    const nested = err instanceof NestedCheckError && err.checks ? { checks: err.checks } : {};
+    return { status: 'down', required: check.required, latencyMs, error, ...nested };
   }
 }
 

@@ -1,4 +1,13 @@
 export { createServiceApp, type ServiceAppOptions } from './create-service-app';
 export { startServer, type RunningServer, type StartServerOptions } from './start-server';
-export { healthRouter, runHealthChecks, type HealthCheck, type HealthReport, type CheckStatus } from './health';
+export {
+  healthRouter,
+  runHealthChecks,
+  NestedCheckError,
+  type HealthCheck,
+  type HealthReport,
+  type CheckResult,
+  type CheckStatus,
+  type NestedChecks,
+} from './health';
 export { requestIdMiddleware, pickRequestId, REQUEST_ID_HEADER } from './request-id';

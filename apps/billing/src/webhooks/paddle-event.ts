@@ -3,7 +3,7 @@ import { z } from 'zod';
 const timestamp = z.iso.datetime({ offset: true });
 
 /** The notification envelope Paddle Billing sends for every event type. */
-const envelopeSchema = z.object({
+export const envelopeSchema = z.object({
   event_id: z.string().min(1).max(200),
   event_type: z.string().min(1).max(200),
   occurred_at: timestamp,

@@ -1,6 +1,8 @@
 import express, { Router, type RequestHandler } from 'express';
+import { z } from 'zod';
 import { ServiceUnavailableError, UnauthorizedError, ValidationError } from '@tp/errors';
-import { parsePaddleEvent } from './paddle-event';
+import type { ApiRegistry, RouteDoc } from '@tp/openapi';
+import { envelopeSchema, parsePaddleEvent } from './paddle-event';
 import { verifyPaddleSignature } from './paddle-signature';
 import type { WebhookService } from './webhook-service';
 
@@ -29,11 +31,41 @@ function parseJson(raw: Buffer): unknown {
   }
 }
 
+const receivePaddleWebhook = {
+  method: 'post',
+  path: PADDLE_WEBHOOK_PATH,
+  summary: 'Paddle Billing webhook',
+  description: 'Verified on the raw bytes before parsing; a redelivered event_id applies once. Not rate limited.',
+  tags: ['billing'],
+  auth: 'none',
+  headers: [
+    {
+      name: 'Paddle-Signature',
+      required: true,
+      description: '`ts=<unix seconds>;h1=<hex HMAC-SHA256 of "ts:rawBody">` (several h1 allowed during a secret rotation)',
+      schema: { type: 'string', pattern: '^ts=\\d+;h1=' },
+    },
+  ],
+  body: { mediaType: 'application/json', schema: envelopeSchema, description: 'A Paddle notification (the envelope fields read here; Paddle sends more)' },
+  responses: {
+    200: {
+      description: 'Stored (and applied unless stale, unmatched or a duplicate)',
+      json: z.object({
+        received: z.literal(true),
+        eventId: z.string(),
+        outcome: z.enum(['applied', 'stale', 'unmatched', 'unsupported', 'failed', 'duplicate']),
+      }),
+    },
+  },
+  errors: [400, 401, 413, 503],
+} satisfies RouteDoc;
+
 /** POST /api/v1/webhooks/paddle: authenticated by the Paddle-Signature header, not a token. */
-export function paddleWebhookRoutes(deps: PaddleWebhookDeps): Router {
+export function paddleWebhookRoutes(deps: PaddleWebhookDeps, api: ApiRegistry): Router {
   const router = Router();
-  router.post(
-    PADDLE_WEBHOOK_PATH,
+  api.mount(
+    router,
+    receivePaddleWebhook,
     paymentsSwitch(deps.paymentsEnabled),
     // Raw bytes on this route only: no JSON parser may touch the body before it is verified.
     express.raw({ type: '*/*', limit: '1mb' }),

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { HealthCheck } from '@tp/http';
+import { NestedCheckError, type CheckResult, type HealthCheck, type NestedChecks } from '@tp/http';
 import type { ServiceRoute } from '../routing/service-routes';
 
 async function fetchOk(url: string, timeoutMs: number): Promise<Response> {
@@ -39,11 +39,12 @@ export function edgeHealthChecks(deps: { redis: Redis; jwksUri: string; routes: 
         name: `service:${name}`,
         required: true,
         timeoutMs,
-        run: async () => {
+        // The service's own checks (postgres, s3, queue, …) are nested under this one.
+        run: async (): Promise<NestedChecks> => {
           const response = await fetchOk(`${target}/health/detailed`, timeoutMs);
-          const report = (await response.json()) as { status?: string };
-          if (report.status === 'down') throw new Error('reports down');
-          return report.status === 'degraded' ? 'degraded' : undefined;
+          const report = (await response.json()) as { status?: string; checks?: Record<string, CheckResult> };
+          if (report.status === 'down') throw new NestedCheckError('reports down', report.checks);
+          return { status: report.status === 'degraded' ? 'degraded' : 'ok', checks: report.checks };
         },
       }),
     ),

@@ -12,6 +12,8 @@ export interface RateLimiterOptions {
   windowMs: number;
   prefix: string;
   logger: Logger;
+  /** Called for every rejected request (the rate_limit_rejections_total metric). */
+  onReject?: (keyType: 'user' | 'ip') => void;
 }
 
 // IPv6 clients usually own a whole /56; counting per address would let one client rotate freely.
@@ -56,7 +58,8 @@ export function createRateLimiter(options: RateLimiterOptions): RequestHandler {
     keyGenerator: (req) =>
       req.identity ? `user:${req.identity.userId}` : `ip:${ipKeyGenerator(req.ip ?? '0.0.0.0', IPV6_SUBNET)}`,
     // Retry-After and the RateLimit headers are already set; the error middleware renders the body.
-    handler: (_req, _res, next) => {
+    handler: (req, _res, next) => {
+      options.onReject?.(req.identity ? 'user' : 'ip');
       next(new TooManyRequestsError('Rate limit exceeded, retry after the time in Retry-After'));
     },
   });

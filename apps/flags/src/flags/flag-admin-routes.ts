@@ -2,8 +2,9 @@ import { Router, type Request } from 'express';
 import { ADMIN_ROLE, requireIdentity } from '@tp/auth';
 import type { FeatureFlagRow } from '@tp/db';
 import { ForbiddenError } from '@tp/errors';
+import { validate, type ApiRegistry, type RouteDoc } from '@tp/openapi';
 import type { FlagAdminService } from './flag-admin-service';
-import { createFlagSchema, parseBody, updateFlagSchema } from './flag-schemas';
+import { createFlagSchema, flagKeyParams, flagViewSchema, updateFlagSchema } from './flag-schemas';
 
 /** 401 without a token, 403 without the realm role `admin`; returns the admin's user id. */
 function requireAdmin(req: Request): string {
@@ -26,22 +27,59 @@ export function flagView(row: FeatureFlagRow) {
   };
 }
 
+const ADMIN_ERRORS = [403, 429];
+
+const createFlag = {
+  method: 'post',
+  path: '/api/v1/flags',
+  summary: 'Create a flag (admin)',
+  tags: ['flags'],
+  auth: 'required',
+  body: { json: createFlagSchema },
+  responses: { 201: { description: 'The created flag', json: flagViewSchema } },
+  errors: [400, ...ADMIN_ERRORS, 409],
+} satisfies RouteDoc;
+
+const updateFlag = {
+  method: 'patch',
+  path: '/api/v1/flags/:key',
+  summary: 'Change some fields of a flag (admin)',
+  tags: ['flags'],
+  auth: 'required',
+  params: flagKeyParams,
+  body: { json: updateFlagSchema },
+  responses: { 200: { description: 'The updated flag', json: flagViewSchema } },
+  errors: [400, ...ADMIN_ERRORS, 404],
+} satisfies RouteDoc;
+
+const deleteFlag = {
+  method: 'delete',
+  path: '/api/v1/flags/:key',
+  summary: 'Delete a flag (admin)',
+  tags: ['flags'],
+  auth: 'required',
+  params: flagKeyParams,
+  responses: { 204: { description: 'Deleted' } },
+  errors: [...ADMIN_ERRORS, 404],
+} satisfies RouteDoc;
+
 /** POST /api/v1/flags, PATCH and DELETE /api/v1/flags/:key (admin only). */
-export function flagAdminRoutes(admin: FlagAdminService): Router {
+export function flagAdminRoutes(admin: FlagAdminService, api: ApiRegistry): Router {
   const router = Router();
-  router.post('/api/v1/flags', async (req, res) => {
+  api.mount(router, createFlag, async (req, res) => {
     const adminId = requireAdmin(req);
-    const row = await admin.create(parseBody(createFlagSchema, req.body), adminId);
+    const row = await admin.create(validate(createFlag.body.json, req.body), adminId);
     res.status(201).json(flagView(row));
   });
-  router.patch('/api/v1/flags/:key', async (req, res) => {
+  api.mount(router, updateFlag, async (req, res) => {
     const adminId = requireAdmin(req);
-    const row = await admin.update(req.params.key, parseBody(updateFlagSchema, req.body), adminId);
+    const { key } = validate(updateFlag.params, req.params, 'params');
+    const row = await admin.update(key, validate(updateFlag.body.json, req.body), adminId);
     res.json(flagView(row));
   });
-  router.delete('/api/v1/flags/:key', async (req, res) => {
+  api.mount(router, deleteFlag, async (req, res) => {
     requireAdmin(req);
-    await admin.delete(req.params.key);
+    await admin.delete(validate(deleteFlag.params, req.params, 'params').key);
     res.status(204).end();
   });
   return router;

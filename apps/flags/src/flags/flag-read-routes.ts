@@ -1,9 +1,15 @@
 import { Router, type Request } from 'express';
-import { NotFoundError, ValidationError } from '@tp/errors';
+import { NotFoundError } from '@tp/errors';
 import { contextFromRequest, type EvaluationContext, type FeatureFlagClient } from '@tp/feature-flags';
+import { validate, type ApiRegistry, type HeaderDoc, type RouteDoc } from '@tp/openapi';
+import { anonymousIdQuery, flagEvaluationSchema, flagKeyParams, flagListSchema } from './flag-schemas';
 import { sendWithEtag } from './send-with-etag';
 
-const ANONYMOUS_ID = /^[A-Za-z0-9_-]{8,64}$/;
+const READ_HEADERS: HeaderDoc[] = [
+  { name: 'X-Anonymous-Id', description: 'Stable id of an anonymous visitor (8-64 of A-Z a-z 0-9 - _)' },
+  { name: 'If-None-Match', description: 'ETag of a previous answer: 304 when unchanged' },
+];
+const ETAG_HEADERS = { ETag: { description: 'Strong ETag of the body' } };
 
 /** Signed-in callers are bucketed by user id; anonymous ones by a client-chosen stable id, if any. */
 function evaluationContext(req: Request): EvaluationContext {
@@ -12,22 +18,46 @@ function evaluationContext(req: Request): EvaluationContext {
   const query = typeof req.query['anonymousId'] === 'string' ? req.query['anonymousId'] : undefined;
   const anonymousId = header ?? query;
   if (anonymousId === undefined) return {};
-  if (!ANONYMOUS_ID.test(anonymousId)) {
-    throw new ValidationError("anonymousId: must be 8-64 characters of letters, digits, '-' or '_'");
-  }
-  return { anonymousId };
+  // The header and the query parameter follow the one documented rule.
+  return { anonymousId: validate(anonymousIdQuery, { anonymousId }, 'query').anonymousId };
 }
 
+const listFlags = {
+  method: 'get',
+  path: '/api/v1/flags',
+  summary: 'Every flag evaluated for the caller',
+  tags: ['flags'],
+  auth: 'optional',
+  query: anonymousIdQuery,
+  headers: READ_HEADERS,
+  responses: { 200: { description: 'Evaluated flags', json: flagListSchema, headers: ETAG_HEADERS }, 304: { description: 'Not modified' } },
+  errors: [400, 429],
+} satisfies RouteDoc;
+
+const readFlag = {
+  method: 'get',
+  path: '/api/v1/flags/:key',
+  summary: 'One flag evaluated for the caller',
+  tags: ['flags'],
+  auth: 'optional',
+  params: flagKeyParams,
+  query: anonymousIdQuery,
+  headers: READ_HEADERS,
+  responses: { 200: { description: 'The evaluation', json: flagEvaluationSchema, headers: ETAG_HEADERS }, 304: { description: 'Not modified' } },
+  errors: [400, 404, 429],
+} satisfies RouteDoc;
+
 /** GET /api/v1/flags and /api/v1/flags/:key, evaluated for the caller (anonymous allowed). */
-export function flagReadRoutes(flags: FeatureFlagClient): Router {
+export function flagReadRoutes(flags: FeatureFlagClient, api: ApiRegistry): Router {
   const router = Router();
-  router.get('/api/v1/flags', async (req, res) => {
+  api.mount(router, listFlags, async (req, res) => {
     const results = await flags.evaluateAll(evaluationContext(req));
     sendWithEtag(req, res, { flags: results });
   });
-  router.get('/api/v1/flags/:key', async (req, res) => {
-    const result = await flags.evaluate(req.params.key, evaluationContext(req));
-    if (!result) throw new NotFoundError(`Unknown flag '${req.params.key}'`);
+  api.mount(router, readFlag, async (req, res) => {
+    const { key } = validate(readFlag.params, req.params, 'params');
+    const result = await flags.evaluate(key, evaluationContext(req));
+    if (!result) throw new NotFoundError(`Unknown flag '${key}'`);
     sendWithEtag(req, res, result);
   });
   return router;

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { ValidationError } from '@tp/errors';
 import { FLAG_KEY_PATTERN } from '@tp/feature-flags';
 import { TIERS } from '@tp/tiers';
 
@@ -37,18 +36,33 @@ export const updateFlagSchema = z
 export type CreateFlagInput = z.infer<typeof createFlagSchema>;
 export type UpdateFlagInput = z.infer<typeof updateFlagSchema>;
 
-/** `userIds.allow[2]` from zod's path segments. */
-function fieldName(path: PropertyKey[]): string {
-  return path.map((segment, i) => (typeof segment === 'number' ? `[${segment}]` : `${i > 0 ? '.' : ''}${String(segment)}`)).join('');
-}
+/** The path parameter of /api/v1/flags/:key (any string: an unknown key is a 404, not a 400). */
+export const flagKeyParams = z.object({ key: z.string().describe('Flag key') });
 
-/** Parses a request body; the 400 message names the offending field first. */
-export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
-  const result = schema.safeParse(body ?? {});
-  if (result.success) return result.data;
-  const messages = result.error.issues.map((issue) => {
-    const field = issue.path.length > 0 ? fieldName(issue.path) : issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : 'body';
-    return `${field}: ${issue.message}`;
-  });
-  throw new ValidationError(messages.join('; '));
-}
+export const anonymousIdQuery = z.object({
+  anonymousId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{8,64}$/, "must be 8-64 characters of letters, digits, '-' or '_'")
+    .optional()
+    .describe('Stable id of an anonymous visitor for percentage rollouts (the X-Anonymous-Id header wins)'),
+});
+
+export const flagEvaluationSchema = z.object({
+  key: z.string(),
+  enabled: z.boolean(),
+  reason: z.enum(['STATIC', 'TARGETING_MATCH', 'SPLIT', 'DISABLED', 'DEFAULT']),
+});
+
+export const flagListSchema = z.object({ flags: z.array(flagEvaluationSchema) });
+
+export const flagViewSchema = z.object({
+  key: z.string(),
+  description: z.string(),
+  enabled: z.boolean(),
+  rolloutPercentage: z.number().int(),
+  tiers: z.array(z.enum(TIERS)),
+  userIds: z.object({ allow: z.array(z.string()), deny: z.array(z.string()) }),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  updatedBy: z.string().nullable(),
+});

@@ -28,6 +28,11 @@ export function setUploadContext(req: Request, context: UploadContext): void {
   contexts.set(req, context);
 }
 
+/** The context when the request got that far (metrics read it after the response). */
+export function findUploadContext(req: Request): UploadContext | undefined {
+  return contexts.get(req);
+}
+
 export function uploadContextOf(req: Request): UploadContext {
   const context = contexts.get(req);
   if (!context) throw new Error('Upload context missing: the context middleware must run before multer');

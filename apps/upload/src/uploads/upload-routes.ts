@@ -2,8 +2,10 @@ import { Router, type Request, type RequestHandler } from 'express';
 import multer from 'multer';
 import { authenticate, type TokenVerifier } from '@tp/auth';
 import { ValidationError } from '@tp/errors';
+import { validate, type ApiRegistry } from '@tp/openapi';
 import type { StoredFile } from './s3-storage-engine';
 import { setUploadContext, uploadContextOf } from './upload-context';
+import { anonymousStatusRoute, anonymousUploadRoute, uploadIdParams, uploadStatusRoute, userUploadRoute } from './upload-docs';
 import { batchNotAllowed, uploadFailure } from './upload-errors';
 import type { UploadService } from './upload-service';
 
@@ -75,11 +77,11 @@ function finish(service: UploadService): RequestHandler {
  * POST /api/v1/upload (signed in, tier limits) and POST /api/v1/upload/anonymous (FREE limits,
  * a read-back token, expiry). Each file streams straight to S3 through the storage engine.
  */
-export function uploadRoutes(service: UploadService, verifier: TokenVerifier, storage: multer.StorageEngine): Router {
+export function uploadRoutes(service: UploadService, verifier: TokenVerifier, storage: multer.StorageEngine, api: ApiRegistry): Router {
   const router = Router();
   const body = intake(storage);
-  router.post('/api/v1/upload/anonymous', prepare(service, 'anonymous'), body, finish(service));
-  router.post('/api/v1/upload', authenticate(verifier, 'required'), prepare(service, 'user'), body, finish(service));
+  api.mount(router, anonymousUploadRoute, prepare(service, 'anonymous'), body, finish(service));
+  api.mount(router, userUploadRoute, authenticate(verifier, 'required'), prepare(service, 'user'), body, finish(service));
   return router;
 }
 
@@ -93,13 +95,15 @@ const tokenFrom = (req: Request): string | undefined => {
  * GET /api/v1/upload/:id for the owner (bearer token) or an anonymous token holder;
  * GET /api/v1/upload/anonymous/:id for token holders only (no bearer token needed at the edge).
  */
-export function uploadStatusRoutes(service: UploadService, verifier: TokenVerifier): Router {
+export function uploadStatusRoutes(service: UploadService, verifier: TokenVerifier, api: ApiRegistry): Router {
   const router = Router();
-  router.get('/api/v1/upload/anonymous/:id', async (req, res) => {
-    res.set('cache-control', 'no-store').json(await service.status(String(req.params['id']), undefined, tokenFrom(req)));
+  api.mount(router, anonymousStatusRoute, async (req, res) => {
+    const { id } = validate(uploadIdParams, req.params, 'params');
+    res.set('cache-control', 'no-store').json(await service.status(id, undefined, tokenFrom(req)));
   });
-  router.get('/api/v1/upload/:id', authenticate(verifier, 'optional'), async (req, res) => {
-    res.set('cache-control', 'no-store').json(await service.status(String(req.params['id']), req.identity, tokenFrom(req)));
+  api.mount(router, uploadStatusRoute, authenticate(verifier, 'optional'), async (req, res) => {
+    const { id } = validate(uploadIdParams, req.params, 'params');
+    res.set('cache-control', 'no-store').json(await service.status(id, req.identity, tokenFrom(req)));
   });
   return router;
 }

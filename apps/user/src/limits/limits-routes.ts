@@ -1,13 +1,34 @@
 import { Router } from 'express';
+import { z } from 'zod';
 import { requireIdentity } from '@tp/auth';
 import type { FeatureFlagClient } from '@tp/feature-flags';
-import { limitsFor } from '@tp/tiers';
+import type { ApiRegistry, RouteDoc } from '@tp/openapi';
+import { limitsFor, TIERS } from '@tp/tiers';
 import type { UserSyncService } from '../users/user-sync-service';
 
+const limitsSchema = z.object({
+  tier: z.enum(TIERS),
+  maxFileSizeBytes: z.number().int(),
+  maxFilesPerRequest: z.number().int(),
+  batchUploads: z.boolean(),
+  adsEnabled: z.boolean(),
+  queuePriority: z.enum(['normal', 'priority']),
+});
+
+const readLimits = {
+  method: 'get',
+  path: '/api/v1/user/limits',
+  summary: "What the caller's tier allows",
+  tags: ['user'],
+  auth: 'required',
+  responses: { 200: { description: 'Tier limits', json: limitsSchema } },
+  errors: [429, 503],
+} satisfies RouteDoc;
+
 /** GET /api/v1/user/limits: what the caller's tier allows, from the shared tier table. */
-export function limitsRoutes(users: UserSyncService, flags: FeatureFlagClient): Router {
+export function limitsRoutes(users: UserSyncService, flags: FeatureFlagClient, api: ApiRegistry): Router {
   const router = Router();
-  router.get('/api/v1/user/limits', async (req, res) => {
+  api.mount(router, readLimits, async (req, res) => {
     const user = await users.sync(requireIdentity(req));
     const limits = limitsFor(user.tier);
     // The tier decides whether ads exist at all; the `ads` flag (FEATURE_ADS_ENABLED kill switch,

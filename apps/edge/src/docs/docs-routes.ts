@@ -1,0 +1,82 @@
+import express, { Router, type Request, type RequestHandler } from 'express';
+import type { TokenVerifier } from '@tp/auth';
+import type { ApiRegistry } from '@tp/openapi';
+import { docsAccess } from './docs-access';
+import { docsDocumentRoute, docsInitializerRoute, docsPageRoute } from './edge-api';
+import type { OpenApiDocument } from './merge-openapi';
+
+// The API's CSP is `default-src 'none'`; the UI needs its own scripts, styles and data: icons, all from here.
+const DOCS_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+  "font-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+const docsHeaders: RequestHandler = (_req, res, next) => {
+  res.set({ 'Content-Security-Policy': DOCS_CSP, 'Cache-Control': 'no-store' });
+  next();
+};
+
+/** `?token=…` to append to every URL the page loads, so a browser carries the token along. */
+function tokenSuffix(req: Request): string {
+  const token = req.query['token'];
+  return typeof token === 'string' && token ? `?token=${encodeURIComponent(token)}` : '';
+}
+
+function page(suffix: string): string {
+  return `<!DOCTYPE html>
+<html lang="en">
+  <head>
+    <meta charset="UTF-8">
+    <title>ToolsPlatform API</title>
+    <link rel="stylesheet" type="text/css" href="/docs/swagger-ui.css${suffix}">
+    <link rel="icon" type="image/png" href="/docs/favicon-32x32.png${suffix}" sizes="32x32">
+  </head>
+  <body>
+    <div id="swagger-ui"></div>
+    <script src="/docs/swagger-ui-bundle.js${suffix}" charset="UTF-8"></script>
+    <script src="/docs/swagger-ui-standalone-preset.js${suffix}" charset="UTF-8"></script>
+    <script src="/docs/swagger-initializer.js${suffix}" charset="UTF-8"></script>
+  </body>
+</html>
+`;
+}
+
+function initializer(suffix: string): string {
+  // JSON-encoded (and `<` escaped): the token is client input.
+  const url = JSON.stringify(`/docs/openapi.json${suffix}`).replace(/</g, '\\u003c');
+  return `window.onload = function () {
+  window.ui = SwaggerUIBundle({
+    url: ${url},
+    dom_id: '#swagger-ui',
+    deepLinking: true,
+    presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
+    layout: 'StandaloneLayout',
+  });
+};
+`;
+}
+
+export interface DocsRoutesOptions {
+  verifier: TokenVerifier;
+  adminOnly: boolean;
+  document: () => Promise<OpenApiDocument>;
+  api: ApiRegistry;
+}
+
+/** GET /docs (Swagger UI from the installed swagger-ui-dist, no CDN) and /docs/openapi.json. */
+export function docsRoutes(options: DocsRoutesOptions): Router {
+  const router = Router();
+  router.use('/docs', docsAccess(options.verifier, options.adminOnly), docsHeaders);
+  options.api.mount(router, docsPageRoute, (req, res) => {
+    res.type('html').send(page(tokenSuffix(req)));
+  });
+  options.api.mount(router, docsInitializerRoute, (req, res) => {
+    res.type('js').send(initializer(tokenSuffix(req)));
+  });
+  options.api.mount(router, docsDocumentRoute, async (_req, res) => {
+    res.json(await options.document());
+  });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- swagger-ui-dist ships CommonJS without types
+  const assets = (require('swagger-ui-dist') as { getAbsoluteFSPath: () => string }).getAbsoluteFSPath();
+  router.use('/docs', express.static(assets, { index: false }));
+  return router;
+}

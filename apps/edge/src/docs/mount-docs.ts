@@ -1,0 +1,23 @@
+import type { Express } from 'express';
+import type { TokenVerifier } from '@tp/auth';
+import type { Logger } from '@tp/logging';
+import type { EdgeConfig } from '../config';
+import type { ServiceRoute } from '../routing/service-routes';
+import { docsRoutes } from './docs-routes';
+import { edgeApiRegistry } from './edge-api';
+import { openApiDocument } from './openapi-document';
+
+export interface MountDocsDeps {
+  config: EdgeConfig;
+  verifier: TokenVerifier;
+  logger: Logger;
+}
+
+/** /docs and /docs/openapi.json unless SWAGGER_ENABLED=false (then they are plain 404s). */
+export function mountDocs(app: Express, deps: MountDocsDeps, routes: ServiceRoute[]): void {
+  if (!deps.config.docs.enabled) return;
+  const api = edgeApiRegistry();
+  // Read when the document is built, so it includes the docs routes docsRoutes declares.
+  const document = openApiDocument({ edge: () => api.fragment(), routes, logger: deps.logger });
+  app.use(docsRoutes({ verifier: deps.verifier, adminOnly: deps.config.docs.adminOnly, document, api }));
+}

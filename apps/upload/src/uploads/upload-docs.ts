@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { multipartFiles, type HeaderDoc, type RouteDoc } from '@tp/openapi';
+
+const storedFileSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  size: z.number().int(),
+  sha256: z.string(),
+  mime: z.string(),
+  status: z.literal('queued'),
+  token: z.string().optional().describe('Anonymous uploads only: the read-back token, returned once'),
+});
+
+const uploadedSchema = z.object({ files: z.array(storedFileSchema) });
+
+const uploadStatusSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  status: z.enum(['uploading', 'queued', 'processing', 'ready', 'failed']),
+  size: z.number().int().nullable(),
+  sha256: z.string().nullable(),
+  mime: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+  expiresAt: z.iso.datetime().optional(),
+  failureReason: z.string().optional(),
+  downloadUrl: z.string().optional(),
+  downloadUrlExpiresAt: z.iso.datetime().optional(),
+});
+
+export const uploadIdParams = z.object({ id: z.string().describe('Upload id (a UUID; anything else is a 404)') });
+
+const tokenQuery = z.object({ token: z.string().optional().describe('Read-back token of an anonymous upload (or the X-Upload-Token header)') });
+const TOKEN_HEADER: HeaderDoc[] = [{ name: 'X-Upload-Token', description: 'Read-back token of an anonymous upload' }];
+
+const UPLOAD_ERRORS = [400, 403, 413, 429, 503];
+
+export const anonymousUploadRoute = {
+  method: 'post',
+  path: '/api/v1/upload/anonymous',
+  summary: 'Upload one file without an account (FREE limits, expires)',
+  tags: ['upload'],
+  // The edge reads a token if one is sent (a bad one is a 401); none is needed.
+  auth: 'optional',
+  body: { multipart: multipartFiles({ file: { description: 'The file (FREE size limit)' } }) },
+  responses: { 201: { description: 'Stored and queued; keep `token` to read the status back', json: uploadedSchema } },
+  errors: UPLOAD_ERRORS,
+} satisfies RouteDoc;
+
+export const userUploadRoute = {
+  method: 'post',
+  path: '/api/v1/upload',
+  summary: 'Upload a file (or a batch on PREMIUM) within the tier limits',
+  tags: ['upload'],
+  auth: 'required',
+  body: {
+    multipart: multipartFiles({
+      file: { description: 'One file' },
+      files: { description: 'Several files (PREMIUM batch uploads)', multiple: true },
+    }),
+  },
+  responses: { 201: { description: 'Stored and queued for processing', json: uploadedSchema } },
+  errors: UPLOAD_ERRORS,
+} satisfies RouteDoc;
+
+export const anonymousStatusRoute = {
+  method: 'get',
+  path: '/api/v1/upload/anonymous/:id',
+  summary: 'Status of an anonymous upload (token holders)',
+  tags: ['upload'],
+  // The edge reads a token if one is sent (a bad one is a 401); none is needed.
+  auth: 'optional',
+  params: uploadIdParams,
+  query: tokenQuery,
+  headers: TOKEN_HEADER,
+  responses: { 200: { description: 'Status; `downloadUrl` once ready', json: uploadStatusSchema } },
+  errors: [404, 429, 503],
+} satisfies RouteDoc;
+
+export const uploadStatusRoute = {
+  method: 'get',
+  path: '/api/v1/upload/:id',
+  summary: 'Status of an upload (its owner, or an anonymous token holder)',
+  tags: ['upload'],
+  auth: 'required',
+  params: uploadIdParams,
+  query: tokenQuery,
+  headers: TOKEN_HEADER,
+  responses: { 200: { description: 'Status; `downloadUrl` once ready', json: uploadStatusSchema } },
+  errors: [404, 429, 503],
+} satisfies RouteDoc;

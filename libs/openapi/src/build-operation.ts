@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { BEARER_SCHEME, errorResponse } from './error-schema';
+import { toOpenApiSchema, type JsonSchema } from './json-schema';
+import type { RequestBodyDoc, ResponseDoc, RouteAuth, RouteDoc } from './route-doc';
+
+/** `/api/v1/flags/:key` → `/api/v1/flags/{key}`. */
+export function openApiPath(expressPath: string): string {
+  return expressPath.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+}
+
+function security(auth: RouteAuth): Array<Record<string, string[]>> {
+  if (auth === 'required') return [{ [BEARER_SCHEME]: [] }];
+  // `{}` first: calling without credentials is allowed.
+  if (auth === 'optional') return [{}, { [BEARER_SCHEME]: [] }];
+  return [];
+}
+
+function objectParameters(schema: z.ZodObject | undefined, location: 'path' | 'query') {
+  if (!schema) return [];
+  const json = toOpenApiSchema(schema, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };
+  return Object.entries(json.properties ?? {}).map(([name, property]) => {
+    const { description, ...propertySchema } = property;
+    return {
+      name,
+      in: location,
+      required: location === 'path' || (json.required ?? []).includes(name),
+      ...(typeof description === 'string' ? { description } : {}),
+      schema: propertySchema,
+    };
+  });
+}
+
+function parameters(route: RouteDoc) {
+  const headers = (route.headers ?? []).map((header) => ({
+    name: header.name,
+    in: 'header',
+    required: header.required ?? false,
+    description: header.description,
+    schema: header.schema ?? { type: 'string' },
+  }));
+  return [...objectParameters(route.params, 'path'), ...objectParameters(route.query, 'query'), ...headers];
+}
+
+function requestBody(body: RequestBodyDoc) {
+  const description = body.description ? { description: body.description } : {};
+  if ('json' in body) return { required: true, ...description, content: { 'application/json': { schema: toOpenApiSchema(body.json, 'input') } } };
+  if ('multipart' in body) return { required: true, ...description, content: { 'multipart/form-data': { schema: body.multipart } } };
+  return { required: true, ...description, content: { [body.mediaType]: { schema: toOpenApiSchema(body.schema, 'input') } } };
+}
+
+function response(doc: ResponseDoc) {
+  const headers = doc.headers ? { headers: doc.headers } : {};
+  if (doc.json) return { description: doc.description, ...headers, content: { 'application/json': { schema: toOpenApiSchema(doc.json, 'output') } } };
+  if (doc.mediaType) return { description: doc.description, ...headers, content: { [doc.mediaType]: { schema: { type: 'string' } } } };
+  return { description: doc.description, ...headers };
+}
+
+/** The OpenAPI operation object for one declared route. */
+export function buildOperation(route: RouteDoc) {
+  const responses: Record<string, unknown> = {};
+  for (const [status, doc] of Object.entries(route.responses)) responses[status] = response(doc);
+  const errors = new Set(route.errors ?? []);
+  if (route.auth === 'required' || route.auth === 'optional') errors.add(401);
+  for (const status of [...errors].sort()) responses[String(status)] = errorResponse(status);
+  const params = parameters(route);
+  return {
+    summary: route.summary,
+    ...(route.description ? { description: route.description } : {}),
+    operationId: `${route.method}${openApiPath(route.path).replace(/[^A-Za-z0-9]+(.)?/g, (_m, c?: string) => (c ? c.toUpperCase() : ''))}`,
+    tags: route.tags,
+    security: security(route.auth),
+    ...(params.length > 0 ? { parameters: params } : {}),
+    ...(route.body ? { requestBody: requestBody(route.body) } : {}),
+    responses,
+  };
+}
