@@ -62,7 +62,10 @@ export async function startServiceProcess(
 ): Promise<ServiceProcess> {
   const port = Number(env[portVariable] ?? (await freePort()));
   const logFd = options.logFile === undefined ? undefined : openSync(options.logFile, 'w');
-  const child = spawn(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'apps', app, 'src/main.ts')], {
+  const entry = join(ROOT, 'apps', app, 'src/main.ts');
+  const guard = join(__dirname, 'exit-with-parent.cjs');
+  // One process (no tsx CLI wrapper) that stops by itself if this test process dies.
+  const child = spawn(process.execPath, ['--require', guard, '--import', 'tsx', entry], {
     cwd: ROOT,
     // An isolated environment: nothing from the developer's shell or .env leaks in.
     env: { NODE_ENV: 'test', LOG_LEVEL: 'info', ...env, [portVariable]: String(port) },
