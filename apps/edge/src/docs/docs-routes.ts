@@ -75,8 +75,9 @@ export function docsRoutes(options: DocsRoutesOptions): Router {
   options.api.mount(router, docsDocumentRoute, async (_req, res) => {
     res.json(await options.document());
   });
+  // absolute-path.js, not the package main: the main module also loads the whole UI bundle (MBs) into the edge.
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- swagger-ui-dist ships CommonJS without types
-  const assets = (require('swagger-ui-dist') as { getAbsoluteFSPath: () => string }).getAbsoluteFSPath();
+  const assets = (require('swagger-ui-dist/absolute-path.js') as () => string)();
   router.use('/docs', express.static(assets, { index: false }));
   return router;
 }

@@ -49,6 +49,9 @@ export function createRateLimiter(options: RateLimiterOptions): RequestHandler {
     windowMs: options.windowMs,
     limit: options.max,
     standardHeaders: 'draft-8',
+    // The double-count check allocates a Map per request; one limiter instance serves every
+    // route here, so it cannot double count and the check is pure hot-path cost.
+    validate: { singleCount: false },
     legacyHeaders: false,
     store,
     passOnStoreError: true,
