@@ -15,7 +15,8 @@ import { ObjectStorage } from '../../apps/upload/src/storage/object-storage';
 import { multipartBody, postMultipart } from '../../apps/upload/tests/support/multipart-client';
 
 const MB = 1024 * 1024;
-const SIZE = 200 * MB;
+// `npm run bench:upload -- 50` runs another size, to compare memory growth across sizes.
+const SIZE = Number(process.argv[2] ?? 200) * MB;
 
 function rssKb(pid: number): number {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
