@@ -1,8 +1,7 @@
 import { createDatabase } from '@tp/db';
-import { loadTestConfig } from '@tp/testing';
+import { loadTestConfig, startTcpProxy, type TcpProxy } from '@tp/testing';
 import { startBillingService, type BillingService } from './support/billing-service';
 import { newIds, paddleEvent } from './support/paddle-fixtures';
-import { startTcpProxy, type TcpProxy } from './support/tcp-proxy';
 
 // Only this app's pool goes through the proxy: the test reads the database directly.
 describe('POST /api/v1/webhooks/paddle while Postgres is unreachable', () => {

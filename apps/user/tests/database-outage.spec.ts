@@ -1,8 +1,7 @@
 import { Client } from 'pg';
 import { createDatabase } from '@tp/db';
-import { loadTestConfig } from '@tp/testing';
+import { loadTestConfig, startTcpProxy, type TcpProxy } from '@tp/testing';
 import { DEV_PASSWORD, startUserService, type UserService } from './support/user-service';
-import { startTcpProxy, type TcpProxy } from './support/tcp-proxy';
 
 const PROFILE = '/api/v1/user/profile';
 const CONNECT_TIMEOUT_MS = 2000;

@@ -13,3 +13,4 @@ export {
 export { captureLogs, type LogCapture } from './log-capture';
 export { loadTestConfig } from './test-config';
 export { startS3Server, type S3Server } from './test-s3-server';
+export { startTcpProxy, type TcpProxy, type ProxyMode } from './tcp-proxy';
