@@ -1,5 +1,6 @@
 import type { Express } from 'express';
 import type { Database } from '@tp/db';
+import type { FeatureFlagClient } from '@tp/feature-flags';
 import { createServiceApp } from '@tp/http';
 import type { Logger } from '@tp/logging';
 import type { ServiceMetrics } from '@tp/metrics';
@@ -13,6 +14,8 @@ export interface BillingAppDeps {
   config: BillingConfig;
   database: Database;
   logger: Logger;
+  /** Local flag evaluation: `payments` gates the webhook (503 while off, Paddle retries). */
+  flags: FeatureFlagClient;
   clock?: () => Date;
   metrics?: ServiceMetrics;
 }
@@ -40,7 +43,8 @@ export function createApp(deps: BillingAppDeps): Express {
           clock,
           secrets: deps.config.paddle.secrets,
           toleranceSeconds: deps.config.paddle.toleranceSeconds,
-          paymentsEnabled: deps.config.features.payments,
+          // Paddle is not a user: only the kill switch and the flag's global settings apply.
+          paymentsEnabled: () => deps.flags.isEnabled('payments', {}),
         }, api),
       );
       // Internal: the edge merges this fragment into /docs/openapi.json.

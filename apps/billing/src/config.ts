@@ -7,9 +7,12 @@ import {
   metricsPort,
   metricsPortSetting,
   port,
+  redisEnv,
   runtimeEnv,
+  runtimeSettings,
   type Env,
 } from '@tp/config';
+import { featureFlagEnv, featureFlagSettings } from '@tp/feature-flags';
 
 /** The local default; refused in production so a deployment cannot forget to set the real one. */
 export const DEV_WEBHOOK_SECRET = 'pdl_ntfset_dev_secret';
@@ -18,7 +21,9 @@ const billingEnvSchema = z
   .object({
     ...runtimeEnv,
     ...databaseEnv,
+    ...redisEnv,
     ...featureToggleEnv,
+    ...featureFlagEnv,
     BILLING_PORT: port(4003),
     BILLING_METRICS_PORT: metricsPort,
     PADDLE_WEBHOOK_SECRET: z.string().min(1).default(DEV_WEBHOOK_SECRET),
@@ -36,18 +41,17 @@ export type BillingConfig = ReturnType<typeof loadBillingConfig>;
 export function loadBillingConfig(env?: Env) {
   const parsed = loadConfig(billingEnvSchema, env);
   return {
-    env: parsed.NODE_ENV,
+    ...runtimeSettings(parsed),
     port: parsed.BILLING_PORT,
     metricsPort: metricsPortSetting(parsed.BILLING_METRICS_PORT, parsed.NODE_ENV, 9403),
-    logLevel: parsed.LOG_LEVEL,
-    logPretty: parsed.LOG_PRETTY,
-    shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,
     databaseUrl: parsed.DATABASE_URL,
     databasePoolMax: parsed.DATABASE_POOL_MAX,
     paddle: {
       secrets: [parsed.PADDLE_WEBHOOK_SECRET, parsed.PADDLE_WEBHOOK_SECRET_PREVIOUS].filter(Boolean),
       toleranceSeconds: parsed.PADDLE_SIGNATURE_TOLERANCE_SECONDS,
     },
+    redisUrl: parsed.REDIS_URL,
     features: featureToggles(parsed),
+    flags: featureFlagSettings(parsed),
   };
 }

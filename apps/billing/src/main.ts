@@ -1,5 +1,6 @@
 import { loadConfigOrExit } from '@tp/config';
 import { createDatabase } from '@tp/db';
+import { connectFeatureFlags } from '@tp/feature-flags';
 import { startServer } from '@tp/http';
 import { createLogger } from '@tp/logging';
 import { createServiceMetrics } from '@tp/metrics';
@@ -11,11 +12,24 @@ const logger = createLogger({ service: 'billing', level: config.logLevel, pretty
 const metrics = createServiceMetrics('billing');
 const database = createDatabase({ url: config.databaseUrl, poolMax: config.databasePoolMax });
 
-void startServer(createApp({ config, database, logger, metrics }), {
-  port: config.port,
-  metrics: { registry: metrics.registry, port: config.metricsPort },
+const { client: flags } = connectFeatureFlags({
+  db: database.db,
+  redisUrl: config.redisUrl,
+  toggles: config.features,
+  settings: config.flags,
   logger,
-  closers: [database.close],
-  shutdownTimeoutMs: config.shutdownTimeoutMs,
-  handleSignals: true,
 });
+
+async function main() {
+  await flags.start();
+  await startServer(createApp({ config, database, flags, logger, metrics }), {
+    port: config.port,
+    metrics: { registry: metrics.registry, port: config.metricsPort },
+    logger,
+    closers: [database.close, () => flags.close()],
+    shutdownTimeoutMs: config.shutdownTimeoutMs,
+    handleSignals: true,
+  });
+}
+
+void main();

@@ -130,3 +130,30 @@ describe('POST /api/v1/webhooks/paddle with FEATURE_PAYMENTS_ENABLED=false', () 
     expect(await service.rows('SELECT 1 FROM webhook_events')).toEqual([]);
   });
 });
+
+describe('POST /api/v1/webhooks/paddle with the payments flag disabled in the database', () => {
+  let service: BillingService;
+
+  beforeAll(async () => {
+    service = await startBillingService();
+  });
+  afterAll(async () => {
+    await service?.stop();
+  });
+
+  it('answers 503 while the flag is off and stores the event once it is back on', async () => {
+    const event = paddleEvent('subscription.activated', newIds());
+    await service.rows(`INSERT INTO feature_flags (key, enabled) VALUES ('payments', false)`);
+    service.flags.invalidate();
+
+    const refused = await service.deliver(event);
+    expect(refused.status).toBe(503);
+    expect(await service.rows('SELECT 1 FROM webhook_events')).toEqual([]);
+
+    await service.rows(`UPDATE feature_flags SET enabled = true WHERE key = 'payments'`);
+    service.flags.invalidate();
+    const accepted = await service.deliver(event);
+    expect(accepted.status).toBe(200);
+    expect(await service.rows('SELECT event_id FROM webhook_events')).toEqual([{ event_id: event.event_id }]);
+  });
+});

@@ -1,6 +1,7 @@
 import type { Express } from 'express';
 import type { TokenVerifier } from '@tp/auth';
 import type { Database } from '@tp/db';
+import type { FeatureFlagClient } from '@tp/feature-flags';
 import { createServiceApp } from '@tp/http';
 import type { Logger } from '@tp/logging';
 import type { ServiceMetrics } from '@tp/metrics';
@@ -21,6 +22,8 @@ export interface UploadAppDeps {
   verifier: TokenVerifier;
   storage: ObjectStorage;
   queue: ProcessingQueue;
+  /** Local flag evaluation: `premium-tools` gates batch uploads (503 while off). */
+  flags: FeatureFlagClient;
   logger: Logger;
   clock?: () => Date;
   metrics?: ServiceMetrics;
@@ -39,7 +42,8 @@ export function createApp(deps: UploadAppDeps): Express {
       ipHashSecret: deps.config.ipHashSecret,
       anonymousTtlMs: deps.config.anonymousTtlMs,
       downloadUrlTtlSeconds: deps.config.downloadUrlTtlSeconds,
-      batchEnabled: deps.config.features.premiumTools,
+      premiumToolsEnabled: (identity) =>
+        deps.flags.isEnabled('premium-tools', identity ? { userId: identity.userId, tier: identity.tier } : {}),
     },
     deps.logger,
     clock,

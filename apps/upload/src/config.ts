@@ -13,9 +13,11 @@ import {
   positiveInt,
   redisEnv,
   runtimeEnv,
+  runtimeSettings,
   trustProxySetting,
   type Env,
 } from '@tp/config';
+import { featureFlagEnv, featureFlagSettings } from '@tp/feature-flags';
 
 const DEV_IP_HASH_SECRET = 'dev-only-upload-ip-hash-secret-change-me';
 
@@ -26,6 +28,7 @@ const uploadEnvSchema = z
     ...redisEnv,
     ...keycloakEnv,
     ...featureToggleEnv,
+    ...featureFlagEnv,
     UPLOAD_PORT: port(4002),
     UPLOAD_WORKER_PORT: port(4005),
     UPLOAD_METRICS_PORT: metricsPort,
@@ -79,19 +82,17 @@ export function loadUploadConfig(env?: Env) {
     partSizeBytes: parsed.UPLOAD_PART_SIZE_BYTES,
   };
   return {
-    env: parsed.NODE_ENV,
+    ...runtimeSettings(parsed),
     port: parsed.UPLOAD_PORT,
     workerPort: parsed.UPLOAD_WORKER_PORT,
     metricsPort: metricsPortSetting(parsed.UPLOAD_METRICS_PORT, parsed.NODE_ENV, 9402),
     workerMetricsPort: metricsPortSetting(parsed.UPLOAD_WORKER_METRICS_PORT, parsed.NODE_ENV, 9405),
-    logLevel: parsed.LOG_LEVEL,
-    logPretty: parsed.LOG_PRETTY,
-    shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,
     databaseUrl: parsed.DATABASE_URL,
     databasePoolMax: parsed.DATABASE_POOL_MAX,
     redisUrl: parsed.REDIS_URL,
     auth: keycloakSettings(parsed),
     features: featureToggles(parsed),
+    flags: featureFlagSettings(parsed),
     trustProxy: parsed.UPLOAD_TRUST_PROXY,
     ipHashSecret: parsed.UPLOAD_IP_HASH_SECRET,
     anonymousTtlMs: parsed.ANONYMOUS_UPLOAD_TTL_HOURS * 3_600_000,

@@ -1,6 +1,7 @@
 import { TokenVerifier } from '@tp/auth';
 import { loadConfigOrExit } from '@tp/config';
 import { createDatabase } from '@tp/db';
+import { connectFeatureFlags } from '@tp/feature-flags';
 import { startServer } from '@tp/http';
 import { createLogger } from '@tp/logging';
 import { countJwksFetches, createServiceMetrics } from '@tp/metrics';
@@ -23,15 +24,23 @@ if (process.argv.includes('--worker')) {
   const storage = new ObjectStorage(config.s3);
   const metrics = createServiceMetrics('upload');
   const verifier = new TokenVerifier({ ...config.auth, onJwksFetch: countJwksFetches(metrics.registry) });
+  const { client: flags } = connectFeatureFlags({
+    db: database.db,
+    redisUrl: config.redisUrl,
+    toggles: config.features,
+    settings: config.flags,
+    logger,
+  });
 
   void (async () => {
     // Created at start when missing; an unreachable S3 only delays it (readiness reports it).
     await storage.ensureBucket().catch((err: unknown) => logger.warn({ err }, 'Could not ensure the upload bucket exists'));
-    await startServer(createApp({ config, database, verifier, storage, queue, logger, metrics }), {
+    await flags.start();
+    await startServer(createApp({ config, database, verifier, storage, queue, flags, logger, metrics }), {
       port: config.port,
       metrics: { registry: metrics.registry, port: config.metricsPort },
       logger,
-      closers: [() => queue.close(), () => redis.quit(), database.close],
+      closers: [() => queue.close(), () => redis.quit(), () => flags.close(), database.close],
       shutdownTimeoutMs: config.shutdownTimeoutMs,
       // Large uploads on slow links: the edge's REQUEST_TIMEOUT_MS default (30 min) applies here too.
       requestTimeoutMs: 30 * 60_000,

@@ -158,3 +158,33 @@ describe('batch uploads with FEATURE_PREMIUM_TOOLS_ENABLED=false', () => {
     expect(single.status).toBe(201);
   });
 });
+
+describe('batch uploads with the premium-tools flag disabled in the database', () => {
+  let stack: UploadStack;
+
+  beforeAll(async () => {
+    stack = await startUploadStack();
+  }, 60_000);
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('answers 503 to a PREMIUM batch while the flag is off, and 201 once it is on again', async () => {
+    const premium = await stack.tokenFor('premium@example.com');
+    const sendBatch = () =>
+      postMultipart(
+        `${stack.edgeUrl}/api/v1/upload`,
+        [1, 2].map((n) => ({ field: 'files', filename: `f${n}.txt`, size: 100 })),
+        { token: premium },
+      );
+    await stack.db.database.pool.query(`INSERT INTO feature_flags (key, enabled) VALUES ('premium-tools', false)`);
+    stack.flags.invalidate();
+    expect((await sendBatch()).status).toBe(503);
+
+    await stack.db.database.pool.query(`UPDATE feature_flags SET enabled = true WHERE key = 'premium-tools'`);
+    stack.flags.invalidate();
+    const accepted = await sendBatch();
+    expect(accepted.status).toBe(201);
+    expect(accepted.body.files).toHaveLength(2);
+  });
+});

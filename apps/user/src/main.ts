@@ -1,7 +1,7 @@
 import { TokenVerifier } from '@tp/auth';
 import { loadConfigOrExit } from '@tp/config';
 import { createDatabase } from '@tp/db';
-import { createFlagSubscriber, FeatureFlagClient, killSwitchesFrom, loadFlagDefinitions } from '@tp/feature-flags';
+import { connectFeatureFlags } from '@tp/feature-flags';
 import { startServer } from '@tp/http';
 import { createLogger } from '@tp/logging';
 import { countJwksFetches, createServiceMetrics } from '@tp/metrics';
@@ -13,13 +13,11 @@ const logger = createLogger({ service: 'user', level: config.logLevel, pretty: c
 const database = createDatabase({ url: config.databaseUrl, poolMax: config.databasePoolMax });
 const metrics = createServiceMetrics('user');
 const verifier = new TokenVerifier({ ...config.auth, onJwksFetch: countJwksFetches(metrics.registry) });
-const subscriber = createFlagSubscriber(config.redisUrl, logger);
-const flags = new FeatureFlagClient({
-  load: () => loadFlagDefinitions(database.db),
-  killSwitches: killSwitchesFrom(config.features),
-  ttlMs: config.flags.cacheTtlMs,
-  subscriber,
-  channel: config.flags.channel,
+const { client: flags, subscriber } = connectFeatureFlags({
+  db: database.db,
+  redisUrl: config.redisUrl,
+  toggles: config.features,
+  settings: config.flags,
   logger,
 });
 

@@ -13,14 +13,14 @@ export interface PaddleWebhookDeps {
   clock: () => Date;
   secrets: string[];
   toleranceSeconds: number;
-  /** FEATURE_PAYMENTS_ENABLED: when off, 503 so Paddle keeps the event and retries later. */
-  paymentsEnabled: boolean;
+  /** The `payments` flag (env kill switch, then the DB flag): when off, 503 so Paddle keeps the event and retries. */
+  paymentsEnabled: () => Promise<boolean>;
 }
 
 const paymentsSwitch =
-  (enabled: boolean): RequestHandler =>
-  (_req, _res, next) => {
-    next(enabled ? undefined : new ServiceUnavailableError('Payments are disabled; retry later'));
+  (enabled: () => Promise<boolean>): RequestHandler =>
+  async (_req, _res, next) => {
+    next((await enabled()) ? undefined : new ServiceUnavailableError('Payments are disabled; retry later'));
   };
 
 function parseJson(raw: Buffer): unknown {

@@ -1,4 +1,5 @@
 import type { Database } from '@tp/db';
+import { FeatureFlagClient, killSwitchesFrom, loadFlagDefinitions } from '@tp/feature-flags';
 import { signPaddlePayload } from '../../src/webhooks/paddle-signature';
 import { PADDLE_WEBHOOK_PATH } from '../../src/webhooks/paddle-webhook-routes';
 import { startServer, type RunningServer } from '@tp/http';
@@ -21,6 +22,8 @@ export interface BillingService {
   url: string;
   testDb: TestDatabase;
   server: RunningServer;
+  /** The app's flag client (TTL only, no subscriber): call `invalidate()` after changing feature_flags. */
+  flags: FeatureFlagClient;
   /** POSTs a (signed) Paddle event; objects are serialised exactly once, so the signature matches. */
   deliver: (body: string | object, options?: DeliverOptions) => Promise<{ status: number; body: Record<string, unknown> }>;
   rows: <T>(sql: string, params?: unknown[]) => Promise<T[]>;
@@ -49,7 +52,13 @@ export async function startBillingService(options: StartBillingOptions = {}): Pr
   });
   const logger = options.logger ?? createLogger({ service: 'billing', level: config.logLevel });
   const database = options.database ? options.database(testDb) : testDb.database;
-  const server = await startServer(createApp({ config, database, logger }), { port: 0, host: '127.0.0.1', logger, shutdownTimeoutMs: 1000 });
+  const flags = new FeatureFlagClient({
+    load: () => loadFlagDefinitions(testDb.database.db),
+    killSwitches: killSwitchesFrom(config.features),
+    ttlMs: config.flags.cacheTtlMs,
+  });
+  const app = createApp({ config, database, flags, logger });
+  const server = await startServer(app, { port: 0, host: '127.0.0.1', logger, shutdownTimeoutMs: 1000 });
 
   const deliver: BillingService['deliver'] = async (body, { secrets = [TEST_SECRET], signedAt, signature } = {}) => {
     const raw = typeof body === 'string' ? body : JSON.stringify(body);
@@ -75,6 +84,7 @@ export async function startBillingService(options: StartBillingOptions = {}): Pr
     url: server.url,
     testDb,
     server,
+    flags,
     deliver,
     rows,
     createUser,

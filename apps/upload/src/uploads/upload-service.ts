@@ -20,7 +20,8 @@ export interface UploadServiceSettings {
   ipHashSecret: string;
   anonymousTtlMs: number;
   downloadUrlTtlSeconds: number;
-  batchEnabled: boolean;
+  /** The `premium-tools` flag for this caller (env kill switch, then the DB flag): gates batches. */
+  premiumToolsEnabled: (identity: Identity | undefined) => Promise<boolean>;
 }
 
 export interface UploadStatus {
@@ -53,7 +54,8 @@ export class UploadService {
 
   async contextFor(identity: Identity | undefined, clientIp: string): Promise<UploadContext> {
     const tier: UploaderTier = identity ? identity.tier : 'ANONYMOUS';
-    const base = { tier, ...limitsForUploader(tier), batchEnabled: this.settings.batchEnabled, filesSeen: 0 };
+    const batchEnabled = await this.settings.premiumToolsEnabled(identity);
+    const base = { tier, ...limitsForUploader(tier), batchEnabled, filesSeen: 0 };
     if (identity) return { ...base, userId: await this.users.idFor(identity) };
     return {
       ...base,

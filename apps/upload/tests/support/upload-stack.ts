@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { TokenVerifier } from '@tp/auth';
+import { FeatureFlagClient, killSwitchesFrom, loadFlagDefinitions } from '@tp/feature-flags';
 import type { DevIdentityProvider } from '@tp/dev-identity-provider';
 import { startServer, type RunningServer } from '@tp/http';
 import { createLogger } from '@tp/logging';
@@ -40,6 +41,8 @@ export interface UploadStack {
   storage: ObjectStorage;
   queue: ProcessingQueue;
   uploads: UploadStore;
+  /** The app's flag client (TTL only): call `invalidate()` after changing feature_flags. */
+  flags: FeatureFlagClient;
   edge: ServiceProcess;
   tokenFor: (email: string) => Promise<string>;
   /** A worker on this stack's queue; paused until `worker.run()` unless autorun. */
@@ -81,7 +84,12 @@ export async function startUploadStack(options: UploadStackOptions = {}): Promis
   if (!options.s3Endpoint) await storage.ensureBucket();
   const redis = createQueueRedis(config.redisUrl, 'producer', logger);
   const queue = new ProcessingQueue(redis, config.queue);
-  const app = createApp({ config, database: db.database, verifier: new TokenVerifier(config.auth), storage, queue, logger });
+  const flags = new FeatureFlagClient({
+    load: () => loadFlagDefinitions(db.database.db),
+    killSwitches: killSwitchesFrom(config.features),
+    ttlMs: config.flags.cacheTtlMs,
+  });
+  const app = createApp({ config, database: db.database, verifier: new TokenVerifier(config.auth), storage, queue, flags, logger });
   const server: RunningServer = await startServer(app, { port: 0, host: '127.0.0.1', logger, shutdownTimeoutMs: 2000 });
   const edge = await startServiceProcess(
     'edge',
@@ -109,6 +117,7 @@ export async function startUploadStack(options: UploadStackOptions = {}): Promis
     storage,
     queue,
     uploads,
+    flags,
     edge,
     tokenFor: (email) => idp.passwordGrant(email, DEV_PASSWORD),
     startWorker: (workerOptions = {}) => {

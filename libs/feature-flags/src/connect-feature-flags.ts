@@ -1,0 +1,35 @@
+import type { Redis } from 'ioredis';
+import type { FeatureToggles } from '@tp/config';
+import type { Db } from '@tp/db';
+import type { Logger } from '@tp/logging';
+import { createFlagSubscriber } from './create-flag-subscriber';
+import { killSwitchesFrom } from './evaluate-flag';
+import { FeatureFlagClient } from './feature-flag-client';
+import type { FeatureFlagSettings } from './flag-env';
+import { loadFlagDefinitions } from './load-flag-definitions';
+
+export interface ConnectFeatureFlagsOptions {
+  db: Db;
+  redisUrl: string;
+  toggles: FeatureToggles;
+  settings: FeatureFlagSettings;
+  logger: Logger;
+}
+
+/**
+ * What a service's main.ts needs to evaluate flags locally: a client over the feature_flags
+ * table with the env kill switches, invalidated through its own subscriber connection.
+ * Call `client.start()` before serving and `client.close()` on shutdown.
+ */
+export function connectFeatureFlags(options: ConnectFeatureFlagsOptions): { client: FeatureFlagClient; subscriber: Redis } {
+  const subscriber = createFlagSubscriber(options.redisUrl, options.logger);
+  const client = new FeatureFlagClient({
+    load: () => loadFlagDefinitions(options.db),
+    killSwitches: killSwitchesFrom(options.toggles),
+    ttlMs: options.settings.cacheTtlMs,
+    subscriber,
+    channel: options.settings.channel,
+    logger: options.logger,
+  });
+  return { client, subscriber };
+}
