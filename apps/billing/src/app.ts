@@ -23,9 +23,6 @@ export interface BillingAppDeps {
 /** The billing service: Paddle Billing webhooks, verified, stored once and applied in order. */
 export function createApp(deps: BillingAppDeps): Express {
   const clock = deps.clock ?? (() => new Date());
-  // A connection lost between two statements of a transaction makes its checked-out client emit
-  // 'error' with no listener, which would crash the process; the failing statement reports it instead.
-  deps.database.pool.on('connect', (client) => client.on('error', () => undefined));
   const events = deps.metrics ? webhookEventCounter(deps.metrics.registry) : undefined;
   const webhooks = events ? new MeteredWebhookService(deps.database.pool, clock, events) : new WebhookService(deps.database.pool, clock);
   return createServiceApp({

@@ -34,6 +34,8 @@ export function createDatabase(options: DatabaseOptions): Database {
   });
   // An idle client losing its connection (Postgres restart) must not crash the process.
   pool.on('error', () => undefined);
+  // Nor may a checked-out client (inside a transaction) losing it: the failing query reports it.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = drizzle(pool, { schema });
   return {
     db,

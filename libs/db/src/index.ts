@@ -2,3 +2,4 @@ export { createDatabase, type Database, type DatabaseOptions, type Db } from './
 export { migrateDatabase, ensureDatabaseExists, migrationsFolder } from './migrate-database';
 export { withDatabase, isDatabaseUnavailable } from './database-errors';
 export * from './schema';
+export { inTransaction, type DbTransaction } from './in-transaction';

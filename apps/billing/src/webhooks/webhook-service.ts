@@ -1,6 +1,5 @@
-import { drizzle } from 'drizzle-orm/node-postgres';
 import type { Pool } from 'pg';
-import { withDatabase } from '@tp/db';
+import { inTransaction, withDatabase } from '@tp/db';
 import { BillingStore, type EventOutcome } from './billing-store';
 import { applyPaddleEvent } from './apply-paddle-event';
 import type { PaddleEvent } from './paddle-event';
@@ -19,7 +18,7 @@ export class WebhookService {
   ) {}
 
   handle(event: PaddleEvent): Promise<WebhookOutcome> {
-    return withDatabase(() => this.inTransaction((store) => this.apply(store, event)));
+    return withDatabase(() => inTransaction(this.pool, (tx) => this.apply(new BillingStore(tx), event)));
   }
 
   private async apply(store: BillingStore, event: PaddleEvent): Promise<WebhookOutcome> {
@@ -28,23 +27,5 @@ export class WebhookService {
     const result = await applyPaddleEvent(store, event, now);
     await store.finishEvent(event.eventId, result, now);
     return result.outcome;
-  }
-
-  /**
-   * We check the client out ourselves: drizzle's pool transaction issues BEGIN outside its
-   * try/finally, so a connection lost at BEGIN would never be released and an outage would
-   * slowly drain the pool. A client that failed is destroyed instead of reused.
-   */
-  private async inTransaction<T>(work: (store: BillingStore) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    let failure: Error | undefined;
-    try {
-      return await drizzle(client).transaction((tx) => work(new BillingStore(tx)));
-    } catch (err) {
-      failure = err instanceof Error ? err : new Error(String(err));
-      throw err;
-    } finally {
-      client.release(failure);
-    }
   }
 }
