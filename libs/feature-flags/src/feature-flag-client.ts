@@ -40,10 +40,6 @@ export class FeatureFlagClient {
     this.now = options.now ?? Date.now;
   }
 
-  get killSwitches(): KillSwitches {
-    return this.options.killSwitches;
-  }
-
   /**
    * Subscribes to change messages. Resolves once subscribed, or after `timeoutMs` while Redis
    * is unreachable (the subscription completes on reconnect; until then the TTL bounds staleness).

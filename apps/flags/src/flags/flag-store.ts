@@ -7,11 +7,6 @@ export type FlagChanges = Partial<Omit<NewFeatureFlagRow, 'key' | 'createdAt'>>;
 export class FlagStore {
   constructor(private readonly db: Db) {}
 
-  async find(key: string): Promise<FeatureFlagRow | undefined> {
-    const rows = await this.db.select().from(featureFlags).where(eq(featureFlags.key, key)).limit(1);
-    return rows[0];
-  }
-
   /** undefined when the key already exists. */
   async insert(row: NewFeatureFlagRow): Promise<FeatureFlagRow | undefined> {
     const rows = await this.db.insert(featureFlags).values(row).onConflictDoNothing({ target: featureFlags.key }).returning();

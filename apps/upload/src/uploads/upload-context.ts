@@ -7,7 +7,7 @@ export interface UploadContext {
   tier: UploaderTier;
   maxFileSizeBytes: number;
   maxFiles: number;
-  /** FEATURE_PREMIUM_TOOLS_ENABLED: batch uploads are a PREMIUM tool. */
+  /** The `premium-tools` flag for this caller (kill switch, then the DB flag): batches are a PREMIUM tool. */
   batchEnabled: boolean;
   userId?: string;
   ipHash?: string;

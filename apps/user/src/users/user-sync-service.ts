@@ -26,8 +26,8 @@ export class UserSyncService {
     private readonly store: UserStore,
     private readonly clock: () => Date,
     /** The `registration` flag for a first login; existing users never ask it. */
-    private readonly registrationOpen: (identity: Identity) => Promise<boolean> = async () => true,
-    private readonly subscriptions?: SubscriptionStore,
+    private readonly registrationOpen: (identity: Identity) => Promise<boolean>,
+    private readonly subscriptions: SubscriptionStore,
   ) {}
 
   sync(identity: Identity): Promise<SyncedUser> {
@@ -48,7 +48,7 @@ export class UserSyncService {
   /** Applies the effective tier (token role OR subscription) and writes only when something changed. */
   private async reconcile(row: UserRow, identity: Identity): Promise<SyncedUser> {
     const now = this.clock();
-    const subscription = currentSubscription((await this.subscriptions?.findForUser(row.id)) ?? [], now);
+    const subscription = currentSubscription(await this.subscriptions.findForUser(row.id), now);
     const fields = fieldsFrom(identity, subscription, now);
     const user = differs(row, fields) ? ((await this.store.update(row.id, fields, now)) ?? row) : row;
     return { ...user, subscription };
