@@ -18,6 +18,7 @@ const SPEC_ONLY_CYCLES = [
   ['errors', 'testing'], // error-middleware.spec.ts captures logs
   ['logging', 'testing'],
   ['http', 'testing'],
+  ['feature-flags', 'testing'], // the harness builds flag clients; feature-flags specs use the harness
   ['testing', 'db'], // the harness clones databases; db → errors closes the errors spec's loop
 ];
 

@@ -8,6 +8,7 @@ import {
   startTestIdentityProvider,
   type ServiceProcess,
   type TestDatabase,
+  DEV_PASSWORD,
 } from '@tp/testing';
 import { signPaddlePayload } from '../src/webhooks/paddle-signature';
 import { newIds, paddleEvent, type PaddleEventBody } from './support/paddle-fixtures';
@@ -69,7 +70,7 @@ describe('tier through the edge: Paddle webhooks drive GET /api/v1/user/profile'
   }
 
   it('takes a free user FREE → PREMIUM (activated) → FREE (canceled)', async () => {
-    const token = await idp.passwordGrant('free@example.com', 'password');
+    const token = await idp.passwordGrant('free@example.com', DEV_PASSWORD);
     const first = await profile(token);
     expect(first).toMatchObject({ tier: 'FREE', subscription: null });
     const ids = { ...newIds(), userId: first['id'] as string };

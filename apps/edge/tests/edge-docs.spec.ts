@@ -1,8 +1,8 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { documentedRoutes, mountedRoutes } from '@tp/openapi';
-import { freePort } from '@tp/testing';
+import { freePort, call, DEV_PASSWORD } from '@tp/testing';
 import { startDocsEdge, type DocsEdge } from './support/docs-edge';
-import { call, startBackends, type Backends } from './support/edge-stack';
+import { startBackends, type Backends } from './support/edge-stack';
 
 let stack: Backends;
 let edge: DocsEdge;
@@ -16,8 +16,8 @@ beforeAll(async () => {
   stack = await startBackends();
   edge = await startDocsEdge(stack.edgeEnv());
   [adminToken, freeToken] = await Promise.all([
-    stack.idp.passwordGrant('admin@example.com', 'password'),
-    stack.idp.passwordGrant('free@example.com', 'password'),
+    stack.idp.passwordGrant('admin@example.com', DEV_PASSWORD),
+    stack.idp.passwordGrant('free@example.com', DEV_PASSWORD),
   ]);
 });
 

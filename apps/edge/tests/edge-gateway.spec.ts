@@ -1,17 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { ConfigError } from '@tp/config';
-import { freePort } from '@tp/testing';
+import { freePort, call, DEV_PASSWORD, eventually, type Reply, UUID } from '@tp/testing';
 import { loadEdgeConfig } from '../src/config';
 import {
-  call,
   closeAll,
-  eventually,
   startBackends,
   startEdge,
   startSilentUpstream,
-  UUID,
   type Backends,
-  type Reply,
   type RunningEdge,
 } from './support/edge-stack';
 
@@ -33,8 +29,8 @@ beforeAll(async () => {
   stack = await startBackends();
   edge = await startEdge(stack.edgeEnv());
   [freeToken, premiumToken] = await Promise.all([
-    stack.idp.passwordGrant('free@example.com', 'password'),
-    stack.idp.passwordGrant('premium@example.com', 'password'),
+    stack.idp.passwordGrant('free@example.com', DEV_PASSWORD),
+    stack.idp.passwordGrant('premium@example.com', DEV_PASSWORD),
   ]);
 });
 
@@ -189,7 +185,7 @@ describe('edge: forged identity headers', () => {
 
 describe('edge: lazy user sync', () => {
   it('writes the user row once for repeated requests', async () => {
-    const token = await stack.idp.passwordGrant('admin@example.com', 'password');
+    const token = await stack.idp.passwordGrant('admin@example.com', DEV_PASSWORD);
     const row = async () =>
       (
         await stack.db.database.pool.query<{ id: string; xmin: string }>(

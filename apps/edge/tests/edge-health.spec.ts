@@ -1,4 +1,5 @@
-import { call, closeAll, startBackends, startEdge, type Backends, type RunningEdge } from './support/edge-stack';
+import { call } from '@tp/testing';
+import { closeAll, startBackends, startEdge, type Backends, type RunningEdge } from './support/edge-stack';
 
 let stack: Backends;
 let edge: RunningEdge;

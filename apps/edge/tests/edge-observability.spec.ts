@@ -1,5 +1,6 @@
 import { sampleValue } from '@tp/metrics';
-import { call, closeAll, startBackends, uniquePrefix, type Backends } from './support/edge-stack';
+import { call, DEV_PASSWORD } from '@tp/testing';
+import { closeAll, startBackends, uniquePrefix, type Backends } from './support/edge-stack';
 import { startMeteredEdge, type MeteredEdge } from './support/metered-edge';
 
 let stack: Backends;
@@ -7,7 +8,7 @@ let freeToken: string;
 
 beforeAll(async () => {
   stack = await startBackends();
-  freeToken = await stack.idp.passwordGrant('free@example.com', 'password');
+  freeToken = await stack.idp.passwordGrant('free@example.com', DEV_PASSWORD);
 });
 
 afterAll(async () => {

@@ -1,7 +1,6 @@
-import { freePort } from '@tp/testing';
+import { freePort, call, DEV_PASSWORD } from '@tp/testing';
 import {
   burst,
-  call,
   closeAll,
   startBackends,
   startEdge,
@@ -17,8 +16,8 @@ let premiumToken: string;
 beforeAll(async () => {
   stack = await startBackends();
   [freeToken, premiumToken] = await Promise.all([
-    stack.idp.passwordGrant('free@example.com', 'password'),
-    stack.idp.passwordGrant('premium@example.com', 'password'),
+    stack.idp.passwordGrant('free@example.com', DEV_PASSWORD),
+    stack.idp.passwordGrant('premium@example.com', DEV_PASSWORD),
   ]);
 });
 

@@ -1,5 +1,6 @@
 import jwt from 'jsonwebtoken';
-import { call, startFlagsStack, type FlagsStack } from './support/flags-stack';
+import { call } from '@tp/testing';
+import { startFlagsStack, type FlagsStack } from './support/flags-stack';
 
 let stack: FlagsStack;
 let adminToken: string;

@@ -1,4 +1,5 @@
-import { call, startFlagsStack, type FlagsStack } from './support/flags-stack';
+import { call } from '@tp/testing';
+import { startFlagsStack, type FlagsStack } from './support/flags-stack';
 
 let stack: FlagsStack;
 let adminToken: string;

@@ -1,5 +1,6 @@
+import { eventually } from '@tp/testing';
 import { postMultipart } from './support/multipart-client';
-import { MB, eventually, startUploadStack, type UploadStack } from './support/upload-stack';
+import { MB, startUploadStack, type UploadStack } from './support/upload-stack';
 
 describe('anonymous, batch and filename handling (through the edge)', () => {
   let stack: UploadStack;

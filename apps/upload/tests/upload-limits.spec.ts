@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
+import { UUID } from '@tp/testing';
 import { postMultipart } from './support/multipart-client';
-import { MB, UUID, startUploadStack, type UploadStack } from './support/upload-stack';
+import { MB, startUploadStack, type UploadStack } from './support/upload-stack';
 
 const PDF = Buffer.from('%PDF-1.7\n%test\n');
 

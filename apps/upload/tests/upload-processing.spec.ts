@@ -1,8 +1,8 @@
-import { freePort } from '@tp/testing';
+import { freePort, eventually } from '@tp/testing';
 import { createLogger } from '@tp/logging';
 import { sweepExpiredUploads } from '../src/worker/sweep-expired';
 import { postMultipart } from './support/multipart-client';
-import { MB, eventually, startUploadStack, type UploadStack } from './support/upload-stack';
+import { MB, startUploadStack, type UploadStack } from './support/upload-stack';
 
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
 

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { createDatabase } from '@tp/db';
-import { loadTestConfig, startTcpProxy, type TcpProxy } from '@tp/testing';
-import { DEV_PASSWORD, startUserService, type UserService } from './support/user-service';
+import { loadTestConfig, startTcpProxy, type TcpProxy, DEV_PASSWORD } from '@tp/testing';
+import { startUserService, type UserService } from './support/user-service';
 
 const PROFILE = '/api/v1/user/profile';
 const CONNECT_TIMEOUT_MS = 2000;

@@ -1,5 +1,6 @@
 import { featureFlags } from '@tp/db';
-import { DEV_PASSWORD, startUserService, type UserService } from './support/user-service';
+import { DEV_PASSWORD } from '@tp/testing';
+import { startUserService, type UserService } from './support/user-service';
 
 const PROFILE = '/api/v1/user/profile';
 const LIMITS = '/api/v1/user/limits';

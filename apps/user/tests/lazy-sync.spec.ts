@@ -1,5 +1,6 @@
 import jwt from 'jsonwebtoken';
-import { DEV_PASSWORD, startUserService, type UserService } from './support/user-service';
+import { DEV_PASSWORD } from '@tp/testing';
+import { startUserService, type UserService } from './support/user-service';
 
 const PROFILE = '/api/v1/user/profile';
 

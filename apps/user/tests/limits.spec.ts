@@ -1,4 +1,5 @@
-import { DEV_PASSWORD, startUserService, type UserService } from './support/user-service';
+import { DEV_PASSWORD } from '@tp/testing';
+import { startUserService, type UserService } from './support/user-service';
 
 const LIMITS = '/api/v1/user/limits';
 

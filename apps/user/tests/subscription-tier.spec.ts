@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { DEV_PASSWORD, startUserService, type UserService } from './support/user-service';
+import { DEV_PASSWORD } from '@tp/testing';
+import { startUserService, type UserService } from './support/user-service';
 
 const PROFILE = '/api/v1/user/profile';
 const DAY = 24 * 60 * 60 * 1000;

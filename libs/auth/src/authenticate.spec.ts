@@ -1,6 +1,6 @@
 import type { DevIdentityProvider } from '@tp/dev-identity-provider';
 import { createServiceApp, startServer, type RunningServer } from '@tp/http';
-import { captureLogs, startTestIdentityProvider } from '@tp/testing';
+import { captureLogs, startTestIdentityProvider, DEV_PASSWORD } from '@tp/testing';
 import { authenticate, requireIdentity } from './authenticate';
 import { TokenVerifier } from './token-verifier';
 
@@ -52,7 +52,7 @@ describe('authenticate', () => {
     });
 
     it('passes the identity of a valid token to the handler', async () => {
-      const token = await idp.passwordGrant('premium@example.com', 'password');
+      const token = await idp.passwordGrant('premium@example.com', DEV_PASSWORD);
       const response = await get('/required', `Bearer ${token}`);
       expect(response.status).toBe(200);
       expect(await response.json()).toMatchObject({
@@ -78,7 +78,7 @@ describe('authenticate', () => {
     });
 
     it('attaches the identity of a valid token', async () => {
-      const token = await idp.passwordGrant('free@example.com', 'password');
+      const token = await idp.passwordGrant('free@example.com', DEV_PASSWORD);
       const response = await get('/optional', `Bearer ${token}`);
       expect(response.status).toBe(200);
       expect(await response.json()).toMatchObject({ identity: { email: 'free@example.com', tier: 'FREE' } });

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import jwt from 'jsonwebtoken';
 import { HttpError, ServiceUnavailableError, UnauthorizedError } from '@tp/errors';
-import { startTestIdentityProvider } from '@tp/testing';
+import { startTestIdentityProvider, DEV_PASSWORD } from '@tp/testing';
 import type { DevIdentityProvider } from '@tp/dev-identity-provider';
 import { TokenVerifier } from './token-verifier';
 
@@ -43,7 +43,7 @@ describe('TokenVerifier', () => {
   afterAll(() => idp.stop());
 
   it('turns a valid premium token from the password grant into an Identity', async () => {
-    const token = await idp.passwordGrant('premium@example.com', 'password');
+    const token = await idp.passwordGrant('premium@example.com', DEV_PASSWORD);
     const claims = jwt.decode(token) as jwt.JwtPayload;
 
     const identity = await verifier.verify(token);
@@ -57,7 +57,7 @@ describe('TokenVerifier', () => {
   });
 
   it('gives a user without the premium role the FREE tier', async () => {
-    const token = await idp.passwordGrant('free@example.com', 'password');
+    const token = await idp.passwordGrant('free@example.com', DEV_PASSWORD);
 
     const identity = await verifier.verify(token);
 

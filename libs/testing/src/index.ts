@@ -7,6 +7,7 @@ export {
   TEST_AUDIENCE,
   TEST_CLIENT_ID,
   TEST_CLIENT_SECRET,
+  DEV_PASSWORD,
   TEST_PASSWORD,
   TEST_REALM,
 } from './test-identity-provider';
@@ -14,3 +15,7 @@ export { captureLogs, type LogCapture } from './log-capture';
 export { loadTestConfig } from './test-config';
 export { startS3Server, type S3Server } from './test-s3-server';
 export { startTcpProxy, type TcpProxy, type ProxyMode } from './tcp-proxy';
+export { call, type CallOptions, type Reply } from './http-call';
+export { eventually } from './eventually';
+export { ISO_TIMESTAMP, UUID } from './matchers';
+export { testFlagClient } from './test-flag-client';

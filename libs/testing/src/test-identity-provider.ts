@@ -4,7 +4,10 @@ export const TEST_REALM = 'toolsplatform';
 export const TEST_CLIENT_ID = 'api-gateway';
 export const TEST_CLIENT_SECRET = 'api-gateway-dev-secret';
 export const TEST_AUDIENCE = 'api-gateway';
-export const TEST_PASSWORD = 'password';
+/** The password of every seeded user (free@, premium@, admin@example.com). */
+export const DEV_PASSWORD = 'password';
+/** @deprecated the same password under its older name (tools/bench uses it). */
+export const TEST_PASSWORD = DEV_PASSWORD;
 
 /** The dev Keycloak stand-in on a random port, with the seeded free/premium/admin users. */
 export function startTestIdentityProvider(): Promise<DevIdentityProvider> {
@@ -14,7 +17,7 @@ export function startTestIdentityProvider(): Promise<DevIdentityProvider> {
     clientId: TEST_CLIENT_ID,
     clientSecret: TEST_CLIENT_SECRET,
     audience: TEST_AUDIENCE,
-    users: defaultDevUsers(TEST_PASSWORD),
+    users: defaultDevUsers(DEV_PASSWORD),
   });
 }
 

@@ -1,10 +1,10 @@
 import type { Database } from '@tp/db';
-import { FeatureFlagClient, killSwitchesFrom, loadFlagDefinitions } from '@tp/feature-flags';
+import type { FeatureFlagClient } from '@tp/feature-flags';
 import { signPaddlePayload } from '../../src/webhooks/paddle-signature';
 import { PADDLE_WEBHOOK_PATH } from '../../src/webhooks/paddle-webhook-routes';
 import { startServer, type RunningServer } from '@tp/http';
 import { createLogger, type Logger } from '@tp/logging';
-import { createTestDatabase, type TestDatabase } from '@tp/testing';
+import { createTestDatabase, testFlagClient, type TestDatabase } from '@tp/testing';
 import { createApp } from '../../src/app';
 import { loadBillingConfig } from '../../src/config';
 
@@ -52,11 +52,7 @@ export async function startBillingService(options: StartBillingOptions = {}): Pr
   });
   const logger = options.logger ?? createLogger({ service: 'billing', level: config.logLevel });
   const database = options.database ? options.database(testDb) : testDb.database;
-  const flags = new FeatureFlagClient({
-    load: () => loadFlagDefinitions(testDb.database.db),
-    killSwitches: killSwitchesFrom(config.features),
-    ttlMs: config.flags.cacheTtlMs,
-  });
+  const flags = testFlagClient(testDb.database.db, config);
   const app = createApp({ config, database, flags, logger });
   const server = await startServer(app, { port: 0, host: '127.0.0.1', logger, shutdownTimeoutMs: 1000 });
 

@@ -15,8 +15,12 @@ import {
   startTestIdentityProvider,
   type S3Server,
   type ServiceProcess,
+  type Reply,
   type TestDatabase,
 } from '@tp/testing';
+
+/** @deprecated import from @tp/testing (kept for branches written before the harness moved). */
+export { call, eventually, UUID, type Reply } from '@tp/testing';
 import { createApp } from '../../src/app';
 import { loadEdgeConfig, type EdgeConfig } from '../../src/config';
 import { createRedis } from '../../src/create-redis';
@@ -165,30 +169,6 @@ export async function closeAll(...edges: Array<RunningEdge | undefined>): Promis
   await Promise.all(edges.map((edge) => edge?.close()));
 }
 
-export interface Reply {
-  status: number;
-  headers: Headers;
-  body: Record<string, unknown>;
-  text: string;
-}
-
-export async function call(
-  url: string,
-  options: { token?: string; headers?: Record<string, string>; method?: string } = {},
-): Promise<Reply> {
-  const headers: Record<string, string> = { ...options.headers };
-  if (options.token) headers['authorization'] = `Bearer ${options.token}`;
-  const response = await fetch(url, { method: options.method ?? 'GET', headers });
-  const text = await response.text();
-  let body: Record<string, unknown> = {};
-  try {
-    body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-  } catch {
-    // not JSON; tests assert on `text`
-  }
-  return { status: response.status, headers: response.headers, body, text };
-}
-
 /** `count` requests, `batch` at a time in parallel; returns the status codes in order. */
 export async function burst(count: number, send: () => Promise<Reply>, batch = 20): Promise<number[]> {
   const statuses: number[] = [];
@@ -214,15 +194,3 @@ export async function startSilentUpstream(): Promise<{ url: string; close: () =>
       }),
   };
 }
-
-/** Polls until `predicate` holds (log lines are written asynchronously by another process). */
-export async function eventually(predicate: () => boolean, timeoutMs = 3000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (predicate()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return predicate();
-}
-
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { DevIdentityProvider } from '@tp/dev-identity-provider';
 import {
   createTestDatabase,
+  DEV_PASSWORD,
   keycloakEnvFor,
   loadTestConfig,
   startServiceProcess,
@@ -10,7 +11,8 @@ import {
   type TestDatabase,
 } from '@tp/testing';
 
-export const DEV_PASSWORD = 'password';
+/** @deprecated import from @tp/testing (kept for branches written before the harness moved). */
+export { call, DEV_PASSWORD, type Reply } from '@tp/testing';
 
 export interface FlagsStack {
   edgeUrl: string;
@@ -68,24 +70,3 @@ export async function startFlagsStack(flagsEnv: Record<string, string> = {}): Pr
   };
 }
 
-export interface Reply {
-  status: number;
-  headers: Headers;
-  body: Record<string, unknown>;
-}
-
-export async function call(
-  url: string,
-  options: { method?: string; token?: string; headers?: Record<string, string>; json?: unknown } = {},
-): Promise<Reply> {
-  const headers: Record<string, string> = { ...options.headers };
-  if (options.token) headers['authorization'] = `Bearer ${options.token}`;
-  if (options.json !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(url, {
-    method: options.method ?? 'GET',
-    headers,
-    body: options.json === undefined ? undefined : JSON.stringify(options.json),
-  });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-}

@@ -4,18 +4,20 @@ import { join } from 'node:path';
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { TokenVerifier } from '@tp/auth';
-import { FeatureFlagClient, killSwitchesFrom, loadFlagDefinitions } from '@tp/feature-flags';
+import type { FeatureFlagClient } from '@tp/feature-flags';
 import type { DevIdentityProvider } from '@tp/dev-identity-provider';
 import { startServer, type RunningServer } from '@tp/http';
 import { createLogger } from '@tp/logging';
 import {
   createTestDatabase,
+  DEV_PASSWORD,
   freePort,
   keycloakEnvFor,
   loadTestConfig,
   startS3Server,
   startServiceProcess,
   startTestIdentityProvider,
+  testFlagClient,
   type S3Server,
   type ServiceProcess,
   type TestDatabase,
@@ -28,7 +30,8 @@ import { ObjectStorage } from '../../src/storage/object-storage';
 import { UploadStore } from '../../src/uploads/upload-store';
 import { createUploadWorker } from '../../src/worker/upload-worker';
 
-export const DEV_PASSWORD = 'password';
+/** @deprecated import from @tp/testing (kept for branches written before the harness moved). */
+export { DEV_PASSWORD, eventually, UUID } from '@tp/testing';
 export const MB = 1024 * 1024;
 
 export interface UploadStack {
@@ -84,11 +87,7 @@ export async function startUploadStack(options: UploadStackOptions = {}): Promis
   if (!options.s3Endpoint) await storage.ensureBucket();
   const redis = createQueueRedis(config.redisUrl, 'producer', logger);
   const queue = new ProcessingQueue(redis, config.queue);
-  const flags = new FeatureFlagClient({
-    load: () => loadFlagDefinitions(db.database.db),
-    killSwitches: killSwitchesFrom(config.features),
-    ttlMs: config.flags.cacheTtlMs,
-  });
+  const flags = testFlagClient(db.database.db, config);
   const app = createApp({ config, database: db.database, verifier: new TokenVerifier(config.auth), storage, queue, flags, logger });
   const server: RunningServer = await startServer(app, { port: 0, host: '127.0.0.1', logger, shutdownTimeoutMs: 2000 });
   const edge = await startServiceProcess(
@@ -159,15 +158,3 @@ export async function startUploadStack(options: UploadStackOptions = {}): Promis
     },
   };
 }
-
-/** Polls until `check` resolves true. */
-export async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('condition not met in time');
-}
-
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

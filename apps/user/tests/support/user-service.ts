@@ -1,14 +1,15 @@
 import { TokenVerifier } from '@tp/auth';
 import type { Database } from '@tp/db';
 import type { DevIdentityProvider } from '@tp/dev-identity-provider';
-import { FeatureFlagClient, killSwitchesFrom, loadFlagDefinitions } from '@tp/feature-flags';
+import type { FeatureFlagClient } from '@tp/feature-flags';
 import { startServer, type RunningServer } from '@tp/http';
 import { createLogger } from '@tp/logging';
-import { createTestDatabase, keycloakEnvFor, startTestIdentityProvider, type TestDatabase } from '@tp/testing';
+import { createTestDatabase, keycloakEnvFor, startTestIdentityProvider, testFlagClient, type TestDatabase } from '@tp/testing';
 import { createApp } from '../../src/app';
 import { loadUserConfig } from '../../src/config';
 
-export const DEV_PASSWORD = 'password';
+/** @deprecated import from @tp/testing (kept for branches written before the harness moved). */
+export { DEV_PASSWORD, ISO_TIMESTAMP, UUID } from '@tp/testing';
 
 export interface UserService {
   url: string;
@@ -44,11 +45,7 @@ export async function startUserService(options: StartUserServiceOptions = {}): P
   });
   const logger = createLogger({ service: 'user', level: config.logLevel });
   const database = options.database ? options.database(testDb) : testDb.database;
-  const flags = new FeatureFlagClient({
-    load: () => loadFlagDefinitions(database.db),
-    killSwitches: killSwitchesFrom(config.features),
-    ttlMs: config.flags.cacheTtlMs,
-  });
+  const flags = testFlagClient(database.db, config);
   const app = createApp({ config, database, verifier: new TokenVerifier(config.auth), flags, logger });
   const server = await startServer(app, { port: 0, host: '127.0.0.1', logger, shutdownTimeoutMs: 1000 });
 
@@ -72,6 +69,3 @@ export async function startUserService(options: StartUserServiceOptions = {}): P
     },
   };
 }
-
-export const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

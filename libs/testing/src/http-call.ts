@@ -1,0 +1,40 @@
+/** What a test reads from one HTTP answer: the body parsed when it is JSON, and the raw text. */
+export interface Reply {
+  status: number;
+  headers: Headers;
+  /** The JSON body, or `{}` when the body is empty or not JSON (assert on `text` then). */
+  body: Record<string, unknown>;
+  text: string;
+}
+
+export interface CallOptions {
+  method?: string;
+  /** Sent as `Authorization: Bearer <token>`. */
+  token?: string;
+  headers?: Record<string, string>;
+  /** Serialised as the request body, with `content-type: application/json`. */
+  json?: unknown;
+}
+
+/** One request against a real server (service or edge); never throws on an HTTP status. */
+export async function call(url: string, options: CallOptions = {}): Promise<Reply> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers['authorization'] = `Bearer ${options.token}`;
+  if (options.json !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(url, {
+    method: options.method ?? 'GET',
+    headers,
+    body: options.json === undefined ? undefined : JSON.stringify(options.json),
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: parseObject(text), text };
+}
+
+function parseObject(text: string): Record<string, unknown> {
+  if (!text) return {};
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+}
