@@ -6,7 +6,7 @@ import type { Logger } from '@tp/logging';
 import type { ServiceMetrics } from '@tp/metrics';
 import { ApiRegistry, openApiHandler } from '@tp/openapi';
 import type { BillingConfig } from './config';
-import { WebhookService } from './webhooks/webhook-service';
+import { WebhookService, type AnnounceChange } from './webhooks/webhook-service';
 import { PADDLE_WEBHOOK_PATH, paddleWebhookRoutes } from './webhooks/paddle-webhook-routes';
 import { countRejectedWebhooks, MeteredWebhookService, webhookEventCounter } from './webhooks/webhook-metrics';
 
@@ -18,13 +18,17 @@ export interface BillingAppDeps {
   flags: FeatureFlagClient;
   clock?: () => Date;
   metrics?: ServiceMetrics;
+  /** Publishes a changed user's id on ENTITLEMENTS_CHANNEL after the webhook transaction commits. */
+  announceChange?: AnnounceChange;
 }
 
 /** The billing service: Paddle Billing webhooks, verified, stored once and applied in order. */
 export function createApp(deps: BillingAppDeps): Express {
   const clock = deps.clock ?? (() => new Date());
   const events = deps.metrics ? webhookEventCounter(deps.metrics.registry) : undefined;
-  const webhooks = events ? new MeteredWebhookService(deps.database.pool, clock, events) : new WebhookService(deps.database.pool, clock);
+  const webhooks = events
+    ? new MeteredWebhookService(deps.database.pool, clock, events, deps.announceChange)
+    : new WebhookService(deps.database.pool, clock, deps.announceChange);
   return createServiceApp({
     logger: deps.logger,
     metrics: deps.metrics,

@@ -12,6 +12,7 @@ import {
   runtimeSettings,
   type Env,
 } from '@tp/config';
+import { entitlementEnv, entitlementSettings } from '@tp/entitlements';
 import { featureFlagEnv, featureFlagSettings } from '@tp/feature-flags';
 
 /** The local default; refused in production so a deployment cannot forget to set the real one. */
@@ -24,6 +25,7 @@ const billingEnvSchema = z
     ...redisEnv,
     ...featureToggleEnv,
     ...featureFlagEnv,
+    ...entitlementEnv,
     BILLING_PORT: port(4003),
     BILLING_METRICS_PORT: metricsPort,
     PADDLE_WEBHOOK_SECRET: z.string().min(1).default(DEV_WEBHOOK_SECRET),
@@ -53,5 +55,6 @@ export function loadBillingConfig(env?: Env) {
     redisUrl: parsed.REDIS_URL,
     features: featureToggles(parsed),
     flags: featureFlagSettings(parsed),
+    entitlements: entitlementSettings(parsed),
   };
 }

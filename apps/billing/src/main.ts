@@ -1,5 +1,6 @@
 import { loadConfigOrExit } from '@tp/config';
 import { createDatabase } from '@tp/db';
+import { createEntitlementPublisher, publishEntitlementChange } from '@tp/entitlements';
 import { connectFeatureFlags } from '@tp/feature-flags';
 import { startServer } from '@tp/http';
 import { createLogger } from '@tp/logging';
@@ -20,13 +21,17 @@ const { client: flags } = connectFeatureFlags({
   logger,
 });
 
+const publisher = createEntitlementPublisher(config.redisUrl, logger);
+const announceChange = async (userId: string) =>
+  void (await publishEntitlementChange(publisher, config.entitlements.channel, userId, logger));
+
 async function main() {
   await flags.start();
-  await startServer(createApp({ config, database, flags, logger, metrics }), {
+  await startServer(createApp({ config, database, flags, logger, metrics, announceChange }), {
     port: config.port,
     metrics: { registry: metrics.registry, port: config.metricsPort },
     logger,
-    closers: [database.close, () => flags.close()],
+    closers: [database.close, () => flags.close(), () => publisher.quit().then(() => undefined, () => publisher.disconnect())],
     shutdownTimeoutMs: config.shutdownTimeoutMs,
     handleSignals: true,
   });

@@ -1,6 +1,7 @@
 import type { Express } from 'express';
 import type { TokenVerifier } from '@tp/auth';
 import type { Database } from '@tp/db';
+import { AccountCache, AccountStore, UserAccounts } from '@tp/entitlements';
 import type { FeatureFlagClient } from '@tp/feature-flags';
 import { createServiceApp } from '@tp/http';
 import type { Logger } from '@tp/logging';
@@ -14,7 +15,6 @@ import { uploadRoutes, uploadStatusRoutes } from './uploads/upload-routes';
 import { uploadMetrics } from './uploads/upload-metrics';
 import { UploadService } from './uploads/upload-service';
 import { UploadStore } from './uploads/upload-store';
-import { UserDirectory } from './users/user-directory';
 
 export interface UploadAppDeps {
   config: UploadConfig;
@@ -27,6 +27,8 @@ export interface UploadAppDeps {
   logger: Logger;
   clock?: () => Date;
   metrics?: ServiceMetrics;
+  /** Accounts cached until billing announces a change; without it every request reads the database. */
+  entitlements?: AccountCache;
 }
 
 /** The upload service: multipart uploads streamed to S3, anonymous uploads, status read-back. */
@@ -35,15 +37,20 @@ export function createApp(deps: UploadAppDeps): Express {
   const uploads = new UploadStore(deps.database.db, clock);
   const service = new UploadService(
     uploads,
-    new UserDirectory(deps.database.db),
+    // The same accounts and entitlement rule as the user service: one tier, one way users are created.
+    new UserAccounts(
+      new AccountStore(deps.database.db),
+      deps.entitlements ?? new AccountCache({ ttlMs: deps.config.entitlements.cacheTtlMs }),
+      clock,
+      deps.flags,
+    ),
     deps.storage,
     deps.queue,
     {
       ipHashSecret: deps.config.ipHashSecret,
       anonymousTtlMs: deps.config.anonymousTtlMs,
       downloadUrlTtlSeconds: deps.config.downloadUrlTtlSeconds,
-      premiumToolsEnabled: (identity) =>
-        deps.flags.isEnabled('premium-tools', identity ? { userId: identity.userId, tier: identity.tier } : {}),
+      premiumToolsEnabled: (caller) => deps.flags.isEnabled('premium-tools', caller ?? {}),
     },
     deps.logger,
     clock,

@@ -17,6 +17,7 @@ import {
   trustProxySetting,
   type Env,
 } from '@tp/config';
+import { entitlementEnv, entitlementSettings } from '@tp/entitlements';
 import { featureFlagEnv, featureFlagSettings } from '@tp/feature-flags';
 
 const DEV_IP_HASH_SECRET = 'dev-only-upload-ip-hash-secret-change-me';
@@ -29,6 +30,7 @@ const uploadEnvSchema = z
     ...keycloakEnv,
     ...featureToggleEnv,
     ...featureFlagEnv,
+    ...entitlementEnv,
     UPLOAD_PORT: port(4002),
     UPLOAD_WORKER_PORT: port(4005),
     UPLOAD_METRICS_PORT: metricsPort,
@@ -93,6 +95,7 @@ export function loadUploadConfig(env?: Env) {
     auth: keycloakSettings(parsed),
     features: featureToggles(parsed),
     flags: featureFlagSettings(parsed),
+    entitlements: entitlementSettings(parsed),
     trustProxy: parsed.UPLOAD_TRUST_PROXY,
     ipHashSecret: parsed.UPLOAD_IP_HASH_SECRET,
     anonymousTtlMs: parsed.ANONYMOUS_UPLOAD_TTL_HOURS * 3_600_000,

@@ -1,6 +1,7 @@
 import { TokenVerifier } from '@tp/auth';
 import { loadConfigOrExit } from '@tp/config';
 import { createDatabase } from '@tp/db';
+import { connectEntitlementCache } from '@tp/entitlements';
 import { connectFeatureFlags } from '@tp/feature-flags';
 import { startServer } from '@tp/http';
 import { createLogger } from '@tp/logging';
@@ -32,15 +33,19 @@ if (process.argv.includes('--worker')) {
     logger,
   });
 
+  const entitlements = connectEntitlementCache({ redisUrl: config.redisUrl, settings: config.entitlements, logger });
+
   void (async () => {
     // Created at start when missing; an unreachable S3 only delays it (readiness reports it).
     await storage.ensureBucket().catch((err: unknown) => logger.warn({ err }, 'Could not ensure the upload bucket exists'));
     await flags.start();
-    await startServer(createApp({ config, database, verifier, storage, queue, flags, logger, metrics }), {
+    // Until subscribed (Redis down) every upload reads its account from the database.
+    await entitlements.start();
+    await startServer(createApp({ config, database, verifier, storage, queue, flags, logger, metrics, entitlements }), {
       port: config.port,
       metrics: { registry: metrics.registry, port: config.metricsPort },
       logger,
-      closers: [() => queue.close(), () => redis.quit(), () => flags.close(), database.close],
+      closers: [() => queue.close(), () => redis.quit(), () => flags.close(), () => entitlements.close(), database.close],
       shutdownTimeoutMs: config.shutdownTimeoutMs,
       // Large uploads on slow links: the edge's REQUEST_TIMEOUT_MS default (30 min) applies here too.
       requestTimeoutMs: 30 * 60_000,

@@ -1,6 +1,7 @@
 import type { Express } from 'express';
 import { authenticate, type TokenVerifier } from '@tp/auth';
 import type { Database } from '@tp/db';
+import { AccountCache, AccountStore, UserAccounts } from '@tp/entitlements';
 import type { FeatureFlagClient } from '@tp/feature-flags';
 import { createServiceApp } from '@tp/http';
 import type { Logger } from '@tp/logging';
@@ -9,9 +10,6 @@ import { ApiRegistry, openApiHandler } from '@tp/openapi';
 import type { UserConfig } from './config';
 import { limitsRoutes } from './limits/limits-routes';
 import { profileRoutes } from './profile/profile-routes';
-import { SubscriptionStore } from './users/subscription-store';
-import { UserStore } from './users/user-store';
-import { UserSyncService } from './users/user-sync-service';
 
 export interface UserAppDeps {
   config: UserConfig;
@@ -24,13 +22,17 @@ export interface UserAppDeps {
   metrics?: ServiceMetrics;
   /** The flag-change subscriber connection, for /health/detailed (optional: the cache TTL still bounds staleness). */
   redis?: { ping: () => Promise<unknown> };
+  /** Accounts cached until billing announces a change; without it every request reads the database. */
+  entitlements?: AccountCache;
 }
 
 /** The user service: profile and tier limits, with lazy user sync on every authenticated call. */
 export function createApp(deps: UserAppDeps): Express {
-  const users = new UserSyncService(new UserStore(deps.database.db), deps.clock ?? (() => new Date()), (identity) =>
-    deps.flags.isEnabled('registration', { userId: identity.userId, tier: identity.tier }),
-    new SubscriptionStore(deps.database.db),
+  const users = new UserAccounts(
+    new AccountStore(deps.database.db),
+    deps.entitlements ?? new AccountCache({ ttlMs: deps.config.entitlements.cacheTtlMs }),
+    deps.clock ?? (() => new Date()),
+    deps.flags,
   );
   return createServiceApp({
     logger: deps.logger,

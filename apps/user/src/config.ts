@@ -14,6 +14,7 @@ import {
   runtimeSettings,
   type Env,
 } from '@tp/config';
+import { entitlementEnv, entitlementSettings } from '@tp/entitlements';
 import { featureFlagEnv, featureFlagSettings } from '@tp/feature-flags';
 
 const userEnvSchema = z.object({
@@ -23,6 +24,7 @@ const userEnvSchema = z.object({
   ...featureToggleEnv,
   ...redisEnv,
   ...featureFlagEnv,
+  ...entitlementEnv,
   USER_PORT: port(4001),
   USER_METRICS_PORT: metricsPort,
 });
@@ -41,5 +43,6 @@ export function loadUserConfig(env?: Env) {
     features: featureToggles(parsed),
     redisUrl: parsed.REDIS_URL,
     flags: featureFlagSettings(parsed),
+    entitlements: entitlementSettings(parsed),
   };
 }

@@ -1,6 +1,7 @@
 import { TokenVerifier } from '@tp/auth';
 import { loadConfigOrExit } from '@tp/config';
 import { createDatabase } from '@tp/db';
+import { connectEntitlementCache } from '@tp/entitlements';
 import { connectFeatureFlags } from '@tp/feature-flags';
 import { startServer } from '@tp/http';
 import { createLogger } from '@tp/logging';
@@ -21,14 +22,18 @@ const { client: flags, subscriber } = connectFeatureFlags({
   logger,
 });
 
+const entitlements = connectEntitlementCache({ redisUrl: config.redisUrl, settings: config.entitlements, logger });
+
 async function main() {
   // Resolves once subscribed, or at once (with a warning) if Redis is down: the TTL still bounds staleness.
   await flags.start();
-  await startServer(createApp({ config, database, verifier, flags, logger, metrics, redis: subscriber }), {
+  // Until subscribed (Redis down) every request reads its account from the database.
+  await entitlements.start();
+  await startServer(createApp({ config, database, verifier, flags, logger, metrics, redis: subscriber, entitlements }), {
     port: config.port,
     metrics: { registry: metrics.registry, port: config.metricsPort },
     logger,
-    closers: [database.close, () => flags.close()],
+    closers: [database.close, () => flags.close(), () => entitlements.close()],
     shutdownTimeoutMs: config.shutdownTimeoutMs,
     handleSignals: true,
   });

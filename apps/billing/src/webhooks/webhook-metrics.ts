@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import type { RequestHandler } from 'express';
 import { Counter, type Registry } from '@tp/metrics';
 import type { PaddleEvent } from './paddle-event';
-import { WebhookService, type WebhookOutcome } from './webhook-service';
+import { WebhookService, type AnnounceChange, type WebhookOutcome } from './webhook-service';
 
 /** `webhook_events_total{type, outcome}`: every Paddle delivery, by event type and what became of it. */
 export function webhookEventCounter(registry: Registry): Counter<'type' | 'outcome'> {
@@ -20,8 +20,9 @@ export class MeteredWebhookService extends WebhookService {
     pool: Pool,
     clock: () => Date,
     private readonly events: Counter<'type' | 'outcome'>,
+    announce?: AnnounceChange,
   ) {
-    super(pool, clock);
+    super(pool, clock, announce);
   }
 
   override async handle(event: PaddleEvent): Promise<WebhookOutcome> {

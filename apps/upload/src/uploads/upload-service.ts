@@ -1,11 +1,12 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Identity } from '@tp/auth';
 import { withDatabase, type UploadRow } from '@tp/db';
+import type { UserAccounts } from '@tp/entitlements';
 import { NotFoundError, ServiceUnavailableError, ValidationError } from '@tp/errors';
 import type { Logger } from '@tp/logging';
+import type { Tier } from '@tp/tiers';
 import type { ProcessingQueue, UploaderTier } from '../queue/processing-queue';
 import type { ObjectStorage } from '../storage/object-storage';
-import type { UserDirectory } from '../users/user-directory';
 import { limitsForUploader, type UploadContext } from './upload-context';
 import { tooLarge } from './upload-errors';
 import type { StoredFile } from './s3-storage-engine';
@@ -21,7 +22,7 @@ export interface UploadServiceSettings {
   anonymousTtlMs: number;
   downloadUrlTtlSeconds: number;
   /** The `premium-tools` flag for this caller (env kill switch, then the DB flag): gates batches. */
-  premiumToolsEnabled: (identity: Identity | undefined) => Promise<boolean>;
+  premiumToolsEnabled: (caller: { userId: string; tier: Tier } | undefined) => Promise<boolean>;
 }
 
 export interface UploadStatus {
@@ -44,7 +45,7 @@ const hashToken = (token: string) => createHash('sha256').update(token).digest()
 export class UploadService {
   constructor(
     private readonly uploads: UploadStore,
-    private readonly users: UserDirectory,
+    private readonly accounts: UserAccounts,
     private readonly storage: ObjectStorage,
     private readonly queue: ProcessingQueue,
     private readonly settings: UploadServiceSettings,
@@ -52,11 +53,19 @@ export class UploadService {
     private readonly clock: () => Date,
   ) {}
 
+  /**
+   * Decided once, before the body is read: the tier comes from the shared entitlement rule
+   * (role OR subscription), and an upload already streaming keeps the limit it started with.
+   */
   async contextFor(identity: Identity | undefined, clientIp: string): Promise<UploadContext> {
-    const tier: UploaderTier = identity ? identity.tier : 'ANONYMOUS';
-    const batchEnabled = await this.settings.premiumToolsEnabled(identity);
+    if (identity) {
+      const { user, tier } = await this.accounts.sync(identity);
+      const batchEnabled = await this.settings.premiumToolsEnabled({ userId: identity.userId, tier });
+      return { tier, ...limitsForUploader(tier), batchEnabled, filesSeen: 0, userId: user.id };
+    }
+    const tier: UploaderTier = 'ANONYMOUS';
+    const batchEnabled = await this.settings.premiumToolsEnabled(undefined);
     const base = { tier, ...limitsForUploader(tier), batchEnabled, filesSeen: 0 };
-    if (identity) return { ...base, userId: await this.users.idFor(identity) };
     return {
       ...base,
       // Only a keyed hash of the IP is kept, enough to spot abuse, never the address itself.
@@ -102,7 +111,7 @@ export class UploadService {
   }
 
   private async mayRead(row: UploadRow, identity: Identity | undefined, token: string | undefined): Promise<boolean> {
-    if (row.userId) return identity !== undefined && (await this.users.idFor(identity)) === row.userId;
+    if (row.userId) return identity !== undefined && (await this.accounts.find(identity))?.user.id === row.userId;
     if (!row.tokenHash || !token) return false;
     const expected = Buffer.from(row.tokenHash, 'hex');
     const given = hashToken(token);

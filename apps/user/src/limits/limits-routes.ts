@@ -4,7 +4,7 @@ import { requireIdentity } from '@tp/auth';
 import type { FeatureFlagClient } from '@tp/feature-flags';
 import type { ApiRegistry, RouteDoc } from '@tp/openapi';
 import { limitsFor, TIERS } from '@tp/tiers';
-import type { UserSyncService } from '../users/user-sync-service';
+import type { UserAccounts } from '@tp/entitlements';
 
 const limitsSchema = z.object({
   tier: z.enum(TIERS),
@@ -26,16 +26,17 @@ const readLimits = {
 } satisfies RouteDoc;
 
 /** GET /api/v1/user/limits: what the caller's tier allows, from the shared tier table. */
-export function limitsRoutes(users: UserSyncService, flags: FeatureFlagClient, api: ApiRegistry): Router {
+export function limitsRoutes(users: UserAccounts, flags: FeatureFlagClient, api: ApiRegistry): Router {
   const router = Router();
   api.mount(router, readLimits, async (req, res) => {
-    const user = await users.sync(requireIdentity(req));
-    const limits = limitsFor(user.tier);
+    const identity = requireIdentity(req);
+    const { tier } = await users.sync(identity);
+    const limits = limitsFor(tier);
     // The tier decides whether ads exist at all; the `ads` flag (FEATURE_ADS_ENABLED kill switch,
     // then the DB flag's targeting) can still turn them off for this user.
-    const adsFlag = limits.ads && (await flags.isEnabled('ads', { userId: user.keycloakId, tier: user.tier }));
+    const adsFlag = limits.ads && (await flags.isEnabled('ads', { userId: identity.userId, tier }));
     res.json({
-      tier: user.tier,
+      tier,
       maxFileSizeBytes: limits.maxFileSizeBytes,
       maxFilesPerRequest: limits.maxFilesPerRequest,
       batchUploads: limits.batchUploads,

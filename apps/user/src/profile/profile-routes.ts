@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { requireIdentity } from '@tp/auth';
 import type { ApiRegistry, RouteDoc } from '@tp/openapi';
 import { TIERS } from '@tp/tiers';
-import type { UserSyncService } from '../users/user-sync-service';
+import type { UserAccounts } from '@tp/entitlements';
 
 const profileSchema = z.object({
   id: z.string(),
@@ -32,21 +32,21 @@ const readProfile = {
 } satisfies RouteDoc;
 
 /** GET /api/v1/user/profile: the caller's account as stored here. */
-export function profileRoutes(users: UserSyncService, api: ApiRegistry): Router {
+export function profileRoutes(users: UserAccounts, api: ApiRegistry): Router {
   const router = Router();
   api.mount(router, readProfile, async (req, res) => {
-    const user = await users.sync(requireIdentity(req));
+    const { user, tier, subscription } = await users.sync(requireIdentity(req));
     res.json({
       id: user.id,
       email: user.email,
       username: user.username,
-      tier: user.tier,
+      tier,
       createdAt: user.createdAt.toISOString(),
-      subscription: user.subscription && {
-        status: user.subscription.status,
-        currentPeriodEnd: user.subscription.currentPeriodEnd?.toISOString() ?? null,
-        scheduledChange: user.subscription.scheduledChange ?? null,
-        canceledAt: user.subscription.canceledAt?.toISOString() ?? null,
+      subscription: subscription && {
+        status: subscription.status,
+        currentPeriodEnd: subscription.currentPeriodEnd?.toISOString() ?? null,
+        scheduledChange: subscription.scheduledChange ?? null,
+        canceledAt: subscription.canceledAt?.toISOString() ?? null,
       },
     });
   });

@@ -1,0 +1,66 @@
+import { Redis } from 'ioredis';
+import type { Logger } from '@tp/logging';
+import { AccountCache } from './account-cache';
+import type { EntitlementSettings } from './entitlement-env';
+
+function reportOnce(redis: Redis, logger: Logger, what: string): Redis {
+  let reported = false;
+  redis.on('error', (err) => {
+    if (!reported) logger.warn({ err: { message: err.message } }, `${what}: Redis connection error`);
+    reported = true;
+  });
+  redis.on('ready', () => {
+    reported = false;
+  });
+  return redis;
+}
+
+/**
+ * A service's AccountCache on its own subscriber connection (a subscribing connection can run
+ * no other command). It reconnects forever; entries are served only while it is subscribed.
+ * Call `start()` before serving and `close()` on shutdown.
+ */
+export function connectEntitlementCache(options: { redisUrl: string; settings: EntitlementSettings; logger: Logger }): AccountCache {
+  const subscriber = new Redis(options.redisUrl, {
+    connectTimeout: 2000,
+    maxRetriesPerRequest: null,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+  });
+  reportOnce(subscriber, options.logger, 'Entitlement subscriber');
+  return new AccountCache({ ttlMs: options.settings.cacheTtlMs, subscriber, channel: options.settings.channel, logger: options.logger });
+}
+
+/** Billing's publishing connection: a webhook must not wait on an outage, so no offline queue and one retry. */
+export function createEntitlementPublisher(redisUrl: string, logger: Logger): Redis {
+  const redis = new Redis(redisUrl, {
+    connectTimeout: 2000,
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+  });
+  return reportOnce(redis, logger, 'Entitlement publisher');
+}
+
+/**
+ * Announces that a user's subscriptions changed (call after the transaction commits). Never
+ * throws and waits at most `timeoutMs`: when Redis is down the readers' TTL is the bound, and
+ * readers that lost their subscription read the database on every request anyway.
+ */
+export async function publishEntitlementChange(
+  redis: Redis,
+  channel: string,
+  userId: string,
+  logger: Logger,
+  timeoutMs = 500,
+): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+  const sent = redis.publish(channel, userId).then(
+    () => true,
+    () => false,
+  );
+  const ok = await Promise.race([sent, timedOut]);
+  clearTimeout(timer);
+  if (!ok) logger.warn({ userId }, 'Could not announce an entitlement change; readers fall back to their cache TTL');
+  return ok;
+}

@@ -1,0 +1,6 @@
+export { grantsPremium, currentSubscription, tierFor, type SubscriptionFacts } from './entitlement-rule';
+export { AccountStore, type StoredAccount, type UserFields } from './account-store';
+export { AccountCache, ALL_ACCOUNTS, type AccountCacheOptions } from './account-cache';
+export { UserAccounts, type Account, type RegistrationFlag } from './user-accounts';
+export { entitlementEnv, entitlementSettings, type EntitlementSettings } from './entitlement-env';
+export { connectEntitlementCache, createEntitlementPublisher, publishEntitlementChange } from './entitlement-redis';
