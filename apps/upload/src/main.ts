@@ -39,8 +39,8 @@ if (process.argv.includes('--worker')) {
     // Created at start when missing; an unreachable S3 only delays it (readiness reports it).
     await storage.ensureBucket().catch((err: unknown) => logger.warn({ err }, 'Could not ensure the upload bucket exists'));
     await flags.start();
-    // Until subscribed (Redis down) every upload reads its account from the database.
-    await entitlements.start();
+    // Not awaited: until subscribed (Redis slow or down) every upload reads its account from the database.
+    void entitlements.start();
     await startServer(createApp({ config, database, verifier, storage, queue, flags, logger, metrics, entitlements }), {
       port: config.port,
       metrics: { registry: metrics.registry, port: config.metricsPort },

@@ -27,8 +27,8 @@ const entitlements = connectEntitlementCache({ redisUrl: config.redisUrl, settin
 async function main() {
   // Resolves once subscribed, or at once (with a warning) if Redis is down: the TTL still bounds staleness.
   await flags.start();
-  // Until subscribed (Redis down) every request reads its account from the database.
-  await entitlements.start();
+  // Not awaited: until subscribed (Redis slow or down) every request reads its account from the database.
+  void entitlements.start();
   await startServer(createApp({ config, database, verifier, flags, logger, metrics, redis: subscriber, entitlements }), {
     port: config.port,
     metrics: { registry: metrics.registry, port: config.metricsPort },
