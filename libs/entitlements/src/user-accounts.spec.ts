@@ -51,6 +51,8 @@ describe('UserAccounts with the AccountCache', () => {
       : new AccountCache({ ttlMs });
     caches.push(cache);
     await cache.start(300);
+    // Under load the subscription may take longer than start() waits: live ones wait for it here.
+    if (redisUrl === REDIS_URL) await eventually(async () => cache.live, 5000);
     return { accounts: new UserAccounts(new AccountStore(testDb.database.db), cache, () => new Date(), open), cache };
   }
 
@@ -86,11 +88,11 @@ describe('UserAccounts with the AccountCache', () => {
     expect((await accounts.sync(payer)).tier).toBe('FREE');
 
     expect(await publishEntitlementChange(publisher, channel, user.id, logger)).toBe(true);
-    await eventually(async () => (await accounts.sync(payer)).tier === 'PREMIUM', 1000);
+    await eventually(async () => (await accounts.sync(payer)).tier === 'PREMIUM', 5000);
 
     await subscribe(user.id, 'canceled');
     await publishEntitlementChange(publisher, channel, user.id, logger);
-    await eventually(async () => (await accounts.sync(payer)).tier === 'FREE', 1000);
+    await eventually(async () => (await accounts.sync(payer)).tier === 'FREE', 5000);
   });
 
   it('re-reads a cached account after the TTL when a change message was lost', async () => {
@@ -123,17 +125,18 @@ describe('UserAccounts with the AccountCache', () => {
     const proxy = await startTcpProxy(redis.hostname, Number(redis.port || 6379));
     proxies.push(proxy);
     const { accounts, cache } = await accountsOn(proxy.via(REDIS_URL), 60_000);
+    await eventually(async () => cache.live, 5000);
     const payer = identity();
     const { user } = await accounts.sync(payer);
     await subscribe(user.id, 'active');
     await publishEntitlementChange(publisher, channel, user.id, logger);
-    await eventually(async () => (await accounts.sync(payer)).tier === 'PREMIUM', 1000);
+    await eventually(async () => (await accounts.sync(payer)).tier === 'PREMIUM', 5000);
     // The tier change was written to users.tier (entry dropped); this read caches the new row.
     await accounts.sync(payer);
     expect(cache.size).toBe(1);
 
     proxy.setMode('reset');
-    await eventually(async () => !cache.live, 1000);
+    await eventually(async () => !cache.live, 5000);
     // Billing's cancel announcement is lost while this process is cut off from Redis.
     await subscribe(user.id, 'canceled');
     await publishEntitlementChange(publisher, channel, user.id, logger);
