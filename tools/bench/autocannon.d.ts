@@ -12,8 +12,6 @@ declare module 'autocannon' {
     connections?: number;
     pipelining?: number;
     duration?: number;
-    overallRate?: number;
-    ignoreCoordinatedOmission?: boolean;
   }
   interface Result {
     requests: Histogram;

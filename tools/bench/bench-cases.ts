@@ -1,8 +1,8 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DevIdentityProvider } from '@tp/dev-identity-provider';
-import { keycloakEnvFor, startServiceProcess, TEST_PASSWORD } from '@tp/testing';
-import { spawnBenchProcess } from './spawn-bench-process';
+import { freePort, keycloakEnvFor, TEST_PASSWORD } from '@tp/testing';
+import { spawnApp, spawnBenchServer, type BenchProcess } from './spawn-bench-process';
 
 export type CaseId = 'a' | 'b' | 'c' | 'd';
 
@@ -18,14 +18,16 @@ export interface BenchContext {
 export interface RunningCase {
   url: string;
   headers: Record<string, string>;
-  /** Stops every process of the case; resolves with the number of request log lines written. */
+  /** The processes whose CPU per request the report shows, by role (proxy, edge, user). */
+  measured: Record<string, BenchProcess>;
+  /** Stops every process of the case; resolves with the number of edge request log lines written. */
   stop: () => Promise<number>;
 }
 
 export interface BenchCase {
   id: CaseId;
   label: string;
-  start: (ctx: BenchContext, runName: string) => Promise<RunningCase>;
+  start: (ctx: BenchContext, runName: string, nodeFlags?: Partial<Record<string, string[]>>) => Promise<RunningCase>;
 }
 
 const PROFILE_PATH = '/api/v1/user/profile';
@@ -39,7 +41,7 @@ function countRequestLines(file: string): number {
 }
 
 /** Production settings: real CORS origin list, info logs, a rate limit that cannot trip. */
-function edgeEnv(ctx: BenchContext, userServiceUrl: string): Record<string, string> {
+async function edgeEnv(ctx: BenchContext, userServiceUrl: string): Promise<Record<string, string>> {
   return {
     NODE_ENV: 'production',
     LOG_LEVEL: 'info',
@@ -49,6 +51,8 @@ function edgeEnv(ctx: BenchContext, userServiceUrl: string): Record<string, stri
     CORS_ORIGINS: ORIGIN,
     RATE_LIMIT_MAX: String(ctx.rateLimitMax),
     RATE_LIMIT_PREFIX: 'bench:rl:',
+    // Production defaults to fixed metrics ports; a free one so parallel runs never collide.
+    EDGE_METRICS_PORT: String(await freePort()),
   };
 }
 
@@ -58,16 +62,17 @@ async function authHeaders(ctx: BenchContext): Promise<Record<string, string>> {
   return { authorization: `Bearer ${token}`, origin: ORIGIN };
 }
 
-function proxyOverUpstream(id: CaseId, label: string, script: string): BenchCase {
+function proxyOverUpstream(id: CaseId, label: string, server: string): BenchCase {
   return {
     id,
     label,
-    start: async () => {
-      const upstream = await spawnBenchProcess('trivial-upstream.ts');
-      const proxy = await spawnBenchProcess(script, { TARGET: upstream.url });
+    start: async (_ctx, _runName, nodeFlags = {}) => {
+      const upstream = await spawnBenchServer('trivial-upstream');
+      const proxy = await spawnBenchServer(server, { TARGET: upstream.url }, nodeFlags['proxy']);
       return {
         url: `${proxy.url}${PROFILE_PATH}`,
         headers: {},
+        measured: { proxy },
         stop: async () => {
           await proxy.stop();
           await upstream.stop();
@@ -81,13 +86,14 @@ function proxyOverUpstream(id: CaseId, label: string, script: string): BenchCase
 const edgeOverUpstream: BenchCase = {
   id: 'c',
   label: 'edge full chain → trivial upstream',
-  start: async (ctx, runName) => {
-    const upstream = await spawnBenchProcess('trivial-upstream.ts');
+  start: async (ctx, runName, nodeFlags = {}) => {
+    const upstream = await spawnBenchServer('trivial-upstream');
     const logFile = join(ctx.logDir, `${runName}-edge.log`);
-    const edge = await startServiceProcess('edge', edgeEnv(ctx, upstream.url), 'EDGE_PORT', { logFile });
+    const edge = await spawnApp('edge', await edgeEnv(ctx, upstream.url), 'EDGE_PORT', { logFile, nodeFlags: nodeFlags['edge'] });
     return {
       url: `${edge.url}${PROFILE_PATH}`,
       headers: await authHeaders(ctx),
+      measured: { edge },
       stop: async () => {
         await edge.stop();
         await upstream.stop();
@@ -100,19 +106,23 @@ const edgeOverUpstream: BenchCase = {
 const edgeOverUserService: BenchCase = {
   id: 'd',
   label: 'edge → user service → Postgres',
-  start: async (ctx, runName) => {
+  start: async (ctx, runName, nodeFlags = {}) => {
     const userLog = join(ctx.logDir, `${runName}-user.log`);
-    const user = await startServiceProcess(
-      'user',
-      { NODE_ENV: 'production', LOG_LEVEL: 'info', DATABASE_URL: ctx.databaseUrl, ...keycloakEnvFor(ctx.idp) },
-      'USER_PORT',
-      { logFile: userLog },
-    );
+    const userEnv = {
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'info',
+      DATABASE_URL: ctx.databaseUrl,
+      REDIS_URL: ctx.redisUrl,
+      USER_METRICS_PORT: String(await freePort()),
+      ...keycloakEnvFor(ctx.idp),
+    };
+    const user = await spawnApp('user', userEnv, 'USER_PORT', { logFile: userLog, nodeFlags: nodeFlags['user'] });
     const edgeLog = join(ctx.logDir, `${runName}-edge.log`);
-    const edge = await startServiceProcess('edge', edgeEnv(ctx, user.url), 'EDGE_PORT', { logFile: edgeLog });
+    const edge = await spawnApp('edge', await edgeEnv(ctx, user.url), 'EDGE_PORT', { logFile: edgeLog, nodeFlags: nodeFlags['edge'] });
     return {
       url: `${edge.url}${PROFILE_PATH}`,
       headers: await authHeaders(ctx),
+      measured: { edge, user },
       stop: async () => {
         await edge.stop();
         await user.stop();
@@ -125,8 +135,14 @@ const edgeOverUserService: BenchCase = {
 
 /** The four cases, in the order every round runs them. */
 export const BENCH_CASES: BenchCase[] = [
-  proxyOverUpstream('a', 'raw node:http keep-alive proxy (ceiling)', 'raw-proxy.ts'),
-  proxyOverUpstream('b', 'bare Express 5 + http-proxy-middleware 3', 'express-proxy.ts'),
+  proxyOverUpstream('a', 'raw node:http keep-alive proxy (ceiling)', 'raw-proxy'),
+  proxyOverUpstream('b', 'bare Express 5 + http-proxy-middleware', 'express-proxy'),
   edgeOverUpstream,
   edgeOverUserService,
 ];
+
+export function benchCase(id: string): BenchCase {
+  const found = BENCH_CASES.find((item) => item.id === id);
+  if (!found) throw new Error(`Unknown bench case ${id} (a, b, c or d)`);
+  return found;
+}

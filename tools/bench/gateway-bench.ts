@@ -1,29 +1,28 @@
 /**
- * `npm run bench`: what the edge's middleware chain costs relative to a bare proxy hop.
- * Every run starts fresh server processes; autocannon runs here, in the parent, which
- * otherwise only hosts the dev IdP (hit once per run for a token and the JWKS).
+ * `npm run bench`: what the edge's middleware chain costs relative to a bare proxy hop,
+ * measured on the production bundles (`npm run build`) on this Node, never through tsx.
+ * Every run starts fresh server processes; the load generators run here, in the parent,
+ * which otherwise only hosts the dev IdP (hit once per run for a token and the JWKS).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, ensureTemplateDatabase, loadTestConfig, startTestIdentityProvider } from '@tp/testing';
 import { BENCH_CASES, type BenchCase, type BenchContext, type CaseId } from './bench-cases';
 import { buildReport, formatReport, summarize, type BenchSettings } from './bench-report';
+import { buildBenchBundles, ROOT } from './build-bench-bundles';
+import { runPacedLoad } from './paced-load';
 import { runLoad, type LoadResult } from './run-load';
 
-const ROOT = join(__dirname, '..', '..');
 const RESULTS_DIR = join(ROOT, 'bench-results');
 
-// BENCH_DURATION / BENCH_ROUNDS only exist to iterate quickly while profiling.
+// BENCH_DURATION / BENCH_ROUNDS / BENCH_CASES only exist to iterate quickly while profiling.
 const SETTINGS: BenchSettings = {
   connections: 50,
   durationSeconds: Number(process.env['BENCH_DURATION'] ?? 8),
   warmupSeconds: 3,
   rounds: Number(process.env['BENCH_ROUNDS'] ?? 3),
   fixedRate: 500,
-  // autocannon paces per connection per second (each connection sends its share back to
-  // back, then waits), so fewer connections means smaller bursts at the fixed rate.
-  fixedRateConnections: 10,
   rateLimitMax: 100_000_000,
 };
 
@@ -31,29 +30,41 @@ type Mode = 'throughput' | 'fixed-rate';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+function load(mode: Mode, url: string, headers: Record<string, string>) {
+  return mode === 'throughput'
+    ? runLoad({ url, headers, connections: SETTINGS.connections, durationSeconds: SETTINGS.durationSeconds })
+    : runPacedLoad({ url, headers, ratePerSecond: SETTINGS.fixedRate, durationSeconds: SETTINGS.durationSeconds });
+}
+
+function formatCpu(cpu: Record<string, number>): string {
+  return Object.entries(cpu)
+    .map(([role, micros]) => `${role} ${micros} µs CPU/req`)
+    .join(', ');
+}
+
 async function measure(benchCase: BenchCase, ctx: BenchContext, runName: string, mode: Mode): Promise<LoadResult> {
   const running = await benchCase.start(ctx, runName);
   let result: LoadResult | undefined;
   let logLines = 0;
   try {
     // Warm-up at full speed so JIT, connection pools and the token cache are hot.
-    const warmup = await runLoad({ url: running.url, headers: running.headers, connections: SETTINGS.connections, durationSeconds: SETTINGS.warmupSeconds });
+    await runLoad({ url: running.url, headers: running.headers, connections: SETTINGS.connections, durationSeconds: SETTINGS.warmupSeconds });
     await sleep(500);
-    result = await runLoad({
-      url: running.url,
-      headers: running.headers,
-      durationSeconds: SETTINGS.durationSeconds,
-      ...(mode === 'throughput'
-        ? { connections: SETTINGS.connections }
-        : { connections: SETTINGS.fixedRateConnections, overallRate: SETTINGS.fixedRate }),
-    });
-    result = { ...result, failures: result.failures + warmup.failures };
+    const roles = Object.entries(running.measured);
+    const before = roles.map(([, proc]) => proc.cpuMicros());
+    result = await load(mode, running.url, running.headers);
+    const requests = result.requests;
+    const cpuUsPerRequest = Object.fromEntries(
+      roles.map(([role, proc], index) => [role, Math.round((proc.cpuMicros() - before[index]!) / requests)]),
+    );
+    result = { ...result, cpuUsPerRequest };
   } finally {
     logLines = await running.stop();
   }
   const logged = benchCase.id === 'c' || benchCase.id === 'd' ? `, edge request log lines ${logLines}` : '';
   console.log(
-    `  ${runName}: ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms${logged}`,
+    `  ${runName}: ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ` +
+      `${formatCpu(result.cpuUsPerRequest ?? {})}${logged}`,
   );
   return result;
 }
@@ -71,24 +82,20 @@ async function runRounds(ctx: BenchContext, cases: BenchCase[], mode: Mode): Pro
 }
 
 async function main(): Promise<void> {
+  buildBenchBundles(['edge', 'user']);
   const testConfig = loadTestConfig();
   const idp = await startTestIdentityProvider();
   await ensureTemplateDatabase(testConfig.TEST_POSTGRES_URL);
   const db = await createTestDatabase();
   const logDir = join(RESULTS_DIR, 'logs');
   mkdirSync(logDir, { recursive: true });
-  const ctx: BenchContext = {
-    idp,
-    redisUrl: testConfig.TEST_REDIS_URL,
-    databaseUrl: db.url,
-    logDir,
-    rateLimitMax: SETTINGS.rateLimitMax,
-  };
+  const ctx: BenchContext = { idp, redisUrl: testConfig.TEST_REDIS_URL, databaseUrl: db.url, logDir, rateLimitMax: SETTINGS.rateLimitMax };
+  const loadBefore = loadavg()[0]!;
   try {
-    console.log(`Throughput: ${SETTINGS.rounds} rounds of a b c d`);
+    console.log(`Throughput: ${SETTINGS.rounds} rounds of a b c d (load average ${loadBefore.toFixed(1)})`);
     const throughput = await runRounds(ctx, BENCH_CASES, 'throughput');
     const fixedCases = BENCH_CASES.filter((benchCase) => benchCase.id === 'a' || benchCase.id === 'c');
-    console.log(`Fixed rate ${SETTINGS.fixedRate} req/s: ${SETTINGS.rounds} rounds of a c`);
+    console.log(`Fixed rate ${SETTINGS.fixedRate} req/s, paced open loop: ${SETTINGS.rounds} rounds of a c`);
     const fixed = await runRounds(ctx, fixedCases, 'fixed-rate');
 
     const report = buildReport({
@@ -96,6 +103,7 @@ async function main(): Promise<void> {
       cpus: cpus().length,
       cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
       date: new Date().toISOString(),
+      loadAverage: { before: loadBefore, after: loadavg()[0]! },
       settings: SETTINGS,
       throughput: BENCH_CASES.map((c) => summarize(c.id, c.label, throughput.get(c.id)!)),
       fixedRate: fixedCases.map((c) => summarize(c.id, c.label, fixed.get(c.id)!)),

@@ -5,8 +5,6 @@ export interface LoadOptions {
   headers?: Record<string, string>;
   connections: number;
   durationSeconds: number;
-  /** Fixed total rate (autocannon `overallRate`); omitted = as fast as possible. */
-  overallRate?: number;
 }
 
 export interface LoadResult {
@@ -16,11 +14,16 @@ export interface LoadResult {
   requests: number;
   /** Responses that were not 2xx plus socket errors and timeouts: must be 0 for a valid run. */
   failures: number;
+  /** CPU (user+system, from /proc) per request of each measured process, by role, in µs. */
+  cpuUsPerRequest?: Record<string, number>;
 }
 
 /**
- * One autocannon run in this (the parent) process; the servers under test are other
- * processes. Any failed request aborts the bench: a 401 or 429 would measure the wrong path.
+ * Closed-loop throughput: autocannon in this (the parent) process keeps `connections`
+ * requests in flight; the servers under test are other processes. autocannon's own HTTP
+ * client is cheaper than node:http, so on a small machine it takes less CPU from the
+ * servers it measures. Any failed request aborts the bench: a 401 or 429 would measure the
+ * wrong path. Fixed-rate runs use paced-load.ts instead (see there why).
  */
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const result = await autocannon({
@@ -29,14 +32,6 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     connections: options.connections,
     pipelining: 1,
     duration: options.durationSeconds,
-    ...(options.overallRate
-      ? {
-          overallRate: options.overallRate,
-          // autocannon's correction assumes a 1 ms interval whatever the rate, which would add
-          // synthetic samples to every response slower than 1 ms; record what was measured.
-          ignoreCoordinatedOmission: true,
-        }
-      : {}),
   });
   const failures = result.non2xx + result.errors + result.timeouts;
   if (failures > 0) {

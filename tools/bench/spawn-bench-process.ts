@@ -1,41 +1,73 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '@tp/testing';
+import { BENCH_BUNDLE_DIR, ROOT } from './build-bench-bundles';
 
-const ROOT = join(__dirname, '..', '..');
+// Stops a bench process by itself if the bench dies (re-parented): no orphans on a shared machine.
+const EXIT_WITH_PARENT = join(ROOT, 'libs/testing/src/exit-with-parent.cjs');
 
 export interface BenchProcess {
   url: string;
+  pid: number;
+  /** user+system CPU of this process so far, in µs, from /proc/<pid>/stat (Linux). */
+  cpuMicros: () => number;
   stop: () => Promise<void>;
 }
 
-/** Polls until the server answers any HTTP response (these servers have no /health of their own). */
-async function waitForHttp(url: string, child: ChildProcess, timeoutMs = 15_000): Promise<void> {
+// /proc reports CPU in clock ticks; Linux fixes USER_HZ at 100 for user space.
+const MICROS_PER_TICK = 10_000;
+
+export function cpuMicros(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // Fields 14 (utime) and 15 (stime) of stat(5), counted after "pid (comm) ".
+  return (Number(fields[11]) + Number(fields[12])) * MICROS_PER_TICK;
+}
+
+/** Polls until the server answers `path` with any status below 500. */
+async function waitForHttp(url: string, child: ChildProcess, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${url}: process exited early (${child.exitCode})`);
     try {
-      await fetch(url, { signal: AbortSignal.timeout(500) });
-      return;
+      const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
+      await response.arrayBuffer();
+      if (response.status < 500) return;
     } catch {
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      // not listening yet
     }
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`${url} did not start listening`);
+  throw new Error(`${url} did not start`);
+}
+
+export interface SpawnOptions {
+  /** A built JavaScript file: a bench server in dist/bench or an app's dist/apps/<app>/main.js. */
+  entry: string;
+  env: Record<string, string>;
+  /** The variable the process reads its port from (PORT for the bench's own servers). */
+  portVariable?: string;
+  /** Polled until the process answers (below 500). */
+  readyPath?: string;
+  /** stdout+stderr go here (service logs); otherwise stdout is dropped and stderr inherited. */
+  logFile?: string;
+  /** Extra node flags, e.g. --cpu-prof for the profile command. */
+  nodeFlags?: string[];
 }
 
 /**
- * Runs one of the bench's own servers (trivial-upstream.ts, raw-proxy.ts, …) as a fresh
- * process, so it never shares an event loop with autocannon or with another server.
+ * Runs one built JavaScript file as a fresh `node` process — no tsx, no loader, the way
+ * the image runs it — so each server has its own event loop and its own /proc CPU counters.
  */
-export async function spawnBenchProcess(script: string, env: Record<string, string> = {}): Promise<BenchProcess> {
+export async function spawnBuilt(options: SpawnOptions): Promise<BenchProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, script)], {
+  const logFd = options.logFile === undefined ? undefined : openSync(options.logFile, 'w');
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), '--require', EXIT_WITH_PARENT, options.entry], {
     cwd: ROOT,
-    env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'production', ...env, PORT: String(port) },
-    // These servers print nothing; inherit stderr so a crash is visible.
-    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'production', ...options.env, [options.portVariable ?? 'PORT']: String(port) },
+    stdio: logFd === undefined ? ['ignore', 'ignore', 'inherit'] : ['ignore', logFd, logFd],
   });
+  if (logFd !== undefined) closeSync(logFd);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
@@ -43,10 +75,26 @@ export async function spawnBenchProcess(script: string, env: Record<string, stri
   };
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitForHttp(url, child);
+    await waitForHttp(`${url}${options.readyPath ?? '/'}`, child);
   } catch (err) {
     await stop();
     throw err;
   }
-  return { url, stop };
+  const pid = child.pid!;
+  return { url, pid, cpuMicros: () => cpuMicros(pid), stop };
+}
+
+/** One of the bench's own servers (trivial-upstream, raw-proxy, express-proxy), bundled. */
+export function spawnBenchServer(name: string, env: Record<string, string> = {}, nodeFlags?: string[]): Promise<BenchProcess> {
+  return spawnBuilt({ entry: join(BENCH_BUNDLE_DIR, `${name}.js`), env, nodeFlags });
+}
+
+/** An app's production bundle (dist/apps/<app>/main.js from `npm run build`). */
+export function spawnApp(
+  app: string,
+  env: Record<string, string>,
+  portVariable: string,
+  extra: Pick<SpawnOptions, 'logFile' | 'nodeFlags'> = {},
+): Promise<BenchProcess> {
+  return spawnBuilt({ entry: join(ROOT, 'dist/apps', app, 'main.js'), env, portVariable, readyPath: '/health', ...extra });
 }
