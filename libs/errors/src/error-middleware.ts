@@ -28,7 +28,7 @@ export function errorMiddleware(fallbackLogger: Logger): ErrorRequestHandler {
     const requestId = String(req.id ?? res.getHeader('x-request-id') ?? 'unknown');
     const { status, body } = toErrorBody(known ?? err, requestId);
     const log = (req.log as Logger | undefined) ?? fallbackLogger;
-    if (status >= 500) log.error({ err }, 'Request failed');
+    if (status >= 500) log.error({ err, requestId }, 'Request failed');
     if (res.headersSent) {
       // Too late for a JSON body: let Express close the connection.
       next(err);

@@ -1,7 +1,7 @@
 import express, { type Express, type RequestHandler } from 'express';
 import { errorMiddleware, notFoundHandler } from '@tp/errors';
-import { createRequestLogger, getRequestContext, type Logger } from '@tp/logging';
-import { httpMetricsMiddleware, type ServiceMetrics } from '@tp/metrics';
+import { createRequestLogger, type Logger } from '@tp/logging';
+import { httpMetricsRecorder, type ServiceMetrics } from '@tp/metrics';
 import { healthRouter, type HealthCheck } from './health';
 import { requestIdMiddleware } from './request-id';
 
@@ -20,13 +20,6 @@ export interface ServiceAppOptions {
   routes: (app: Express) => void;
 }
 
-/** Gives the request's child logger to the AsyncLocalStorage context. */
-const bindContextLogger: RequestHandler = (req, _res, next) => {
-  const context = getRequestContext();
-  if (context) context.logger = req.log;
-  next();
-};
-
 /**
  * The app factory every service uses: request id → request log → [before] → health →
  * JSON body → routes → 404 → error middleware. Services only add their routes.
@@ -36,9 +29,9 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', options.trustProxy ?? false);
   app.use(requestIdMiddleware());
-  if (options.metrics) app.use(httpMetricsMiddleware(options.metrics));
-  app.use(createRequestLogger(options.logger, { ignorePaths: ['/health', '/health/ready'] }));
-  app.use(bindContextLogger);
+  // Metrics and the request line come from one completion listener (pino-http's).
+  const onResponse = options.metrics ? httpMetricsRecorder(options.metrics) : undefined;
+  app.use(createRequestLogger(options.logger, { ignorePaths: ['/health', '/health/ready'], onResponse }));
   for (const middleware of options.before ?? []) app.use(middleware);
   // startServer flips `locals.shuttingDown` so readiness fails while in-flight requests drain.
   app.locals.shuttingDown = false;

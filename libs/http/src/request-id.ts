@@ -22,6 +22,8 @@ export function requestIdMiddleware(): RequestHandler {
     // Downstream hops (the edge's proxy) forward the header as-is.
     req.headers[REQUEST_ID_HEADER] = requestId;
     res.setHeader(REQUEST_ID_HEADER, requestId);
-    runWithRequestContext({ requestId }, next);
+    const context = { requestId, startedAt: performance.now() };
+    req.requestContext = context;
+    runWithRequestContext(context, next);
   };
 }

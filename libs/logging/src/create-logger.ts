@@ -1,4 +1,5 @@
 import pino, { type Logger, type LevelWithSilent } from 'pino';
+import { requestContextFields } from './request-context';
 
 export interface LoggerOptions {
   service: string;
@@ -39,6 +40,8 @@ export function createLogger(options: LoggerOptions): Logger {
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
     redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
+    // requestId/userId of the request being served, on every line: no child logger per request.
+    mixin: requestContextFields,
   };
   if (options.destination) return pino(config, options.destination);
   if (options.pretty) {

@@ -5,7 +5,15 @@ import type { Logger } from 'pino';
 export interface RequestContext {
   requestId: string;
   userId?: string;
-  logger?: Logger;
+  /** performance.now() when the request arrived: the one clock the request log and metrics share. */
+  startedAt?: number;
+}
+
+declare module 'http' {
+  interface IncomingMessage {
+    /** The same object the AsyncLocalStorage holds, kept on the request so the finish hook needs no lookup. */
+    requestContext?: RequestContext;
+  }
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();
@@ -18,13 +26,23 @@ export function getRequestContext(): RequestContext | undefined {
   return storage.getStore();
 }
 
-/** Records the authenticated user so the request log line and child loggers carry it. */
+/** Records the authenticated user so the request log line and every line logged for the request carry it. */
 export function setRequestUser(userId: string): void {
   const context = storage.getStore();
   if (context) context.userId = userId;
 }
 
-/** The request's child logger (with requestId) when inside a request, else the given base logger. */
+/**
+ * pino `mixin` (configured once in createLogger): any line logged while a request runs
+ * carries its requestId (and userId once known), without a child logger per request.
+ */
+export function requestContextFields(): { requestId?: string; userId?: string } {
+  const context = storage.getStore();
+  if (!context) return {};
+  return context.userId ? { requestId: context.requestId, userId: context.userId } : { requestId: context.requestId };
+}
+
+/** Kept for callers written before the mixin: the base logger already tags lines with the request. */
 export function contextLogger(base: Logger): Logger {
-  return storage.getStore()?.logger ?? base;
+  return base;
 }

@@ -22,6 +22,11 @@ describe('createRequestLogger', () => {
         routes.get('/docs', (_req, res) => {
           res.send('docs');
         });
+        routes.get('/chatty', async (req, res) => {
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          req.log.info({ headers: { authorization: 'Bearer secret-inside-value' }, step: 'inside' }, 'Working on it');
+          res.json({ ok: true });
+        });
         routes.get('/broken', () => {
           throw new Error('kaput');
         });
@@ -88,6 +93,20 @@ describe('createRequestLogger', () => {
     expect(written).not.toContain('secret-query-value');
     expect(written).not.toContain('secret-cookie-value');
     expect(logs.raw()).not.toMatch(/secret-(header|query|cookie)-value/);
+  });
+
+  it('tags a line logged while serving the request with its requestId, and still redacts it', async () => {
+    const { requestId, lines } = await requestLines('/chatty');
+    expect(lines).toHaveLength(1);
+    const inside = logs.lines().filter((line) => line['msg'] === 'Working on it' && line['requestId'] === requestId);
+    expect(inside).toHaveLength(1);
+    expect(inside[0]).toMatchObject({ step: 'inside', headers: { authorization: '[REDACTED]' } });
+    expect(logs.raw()).not.toContain('secret-inside-value');
+  });
+
+  it('gives a failed request line the error type and message only', async () => {
+    const { lines } = await requestLines('/broken');
+    expect(Object.keys(lines[0]!['err'] as object).sort()).toEqual(['message', 'stack', 'type']);
   });
 
   it('writes no line for health probes', async () => {

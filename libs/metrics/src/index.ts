@@ -1,5 +1,5 @@
 export { createServiceMetrics, type ServiceMetrics } from './service-metrics';
-export { httpMetricsMiddleware } from './http-metrics-middleware';
+export { httpMetricsMiddleware, httpMetricsRecorder } from './http-metrics-middleware';
 export { routeLabel } from './route-label';
 export { startMetricsServer, type MetricsServer } from './start-metrics-server';
 export { countJwksFetches } from './jwks-fetch-counter';

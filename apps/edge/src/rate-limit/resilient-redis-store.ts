@@ -10,6 +10,8 @@ import { RedisStore } from 'rate-limit-redis';
 export class ResilientRedisStore implements Store {
   private inner?: RedisStore;
   private ready?: Promise<void>;
+  /** True once `ready` resolved: the hot path then calls the store without awaiting it again. */
+  private connected = false;
   private options?: Options;
   readonly prefix: string;
 
@@ -29,19 +31,25 @@ export class ResilientRedisStore implements Store {
     if (!this.ready) {
       const store = this.create();
       this.inner = store;
-      this.ready = Promise.resolve(store.init(this.options as Options)).catch((err: unknown) => {
-        this.ready = undefined;
-        throw err;
-      });
+      this.ready = Promise.resolve(store.init(this.options as Options)).then(
+        () => {
+          this.connected = this.inner === store;
+        },
+        (err: unknown) => {
+          this.ready = undefined;
+          throw err;
+        },
+      );
     }
     return this.ready;
   }
 
   private async call<T>(operation: (store: RedisStore) => Promise<T>): Promise<T> {
     try {
-      await this.connect();
+      if (!this.connected) await this.connect();
       return await operation(this.inner as RedisStore);
     } catch (err) {
+      this.connected = false;
       this.ready = undefined;
       this.onFailure(err);
       throw err;
