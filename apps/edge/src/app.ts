@@ -9,6 +9,7 @@ import { mountDocs } from './docs/mount-docs';
 import { edgeHealthChecks } from './health/edge-health-checks';
 import { countRateLimitRejections } from './metrics/rate-limit-metrics';
 import { createServiceProxy } from './proxy/create-service-proxy';
+import { authenticateCountingFailures } from './rate-limit/authenticate-counting-failures';
 import { createRateLimiter } from './rate-limit/create-rate-limiter';
 import { serviceRoutes, type ServiceRoute } from './routing/service-routes';
 import { corsPolicy } from './security/cors-policy';
@@ -41,7 +42,13 @@ function routeChain(route: ServiceRoute, deps: EdgeAppDeps, rateLimiter: Request
   // The metric label is the route's prefix, never the raw path (ids would explode cardinality).
   const label = `${route.path}/*`;
   const chain: RequestHandler[] = [labelRoute(label), stripIdentityHeaders()];
-  if (route.auth !== 'none') chain.push(authenticate(deps.verifier, route.auth));
+  if (route.auth !== 'none') {
+    chain.push(
+      route.rateLimited
+        ? authenticateCountingFailures(deps.verifier, route.auth, rateLimiter)
+        : authenticate(deps.verifier, route.auth),
+    );
+  }
   if (route.rateLimited) chain.push(rateLimiter);
   chain.push(
     restoreOriginalUrl,
@@ -57,7 +64,8 @@ function routeChain(route: ServiceRoute, deps: EdgeAppDeps, rateLimiter: Request
 
 /**
  * The public gateway. Order: request id → request log → helmet → CORS → (per route)
- * JWT → rate limit → proxy. No body parser: request bodies stream to the services.
+ * JWT → rate limit → proxy; a 401 from the JWT step is counted against the client IP's
+ * rate-limit bucket first (429 once spent). No body parser: request bodies stream to the services.
  */
 export function createApp(deps: EdgeAppDeps): Express {
   const routes = serviceRoutes(deps.config);

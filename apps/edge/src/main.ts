@@ -2,7 +2,7 @@ import { TokenVerifier } from '@tp/auth';
 import { loadConfigOrExit } from '@tp/config';
 import { startServer } from '@tp/http';
 import { createLogger } from '@tp/logging';
-import { countJwksFetches, createServiceMetrics } from '@tp/metrics';
+import { jwksMetrics, createServiceMetrics } from '@tp/metrics';
 import { createApp } from './app';
 import { loadEdgeConfig } from './config';
 import { createRedis, waitForRedis } from './create-redis';
@@ -11,7 +11,7 @@ const config = loadConfigOrExit(() => loadEdgeConfig());
 const logger = createLogger({ service: 'edge', level: config.logLevel, pretty: config.logPretty });
 const redis = createRedis(config.redisUrl, logger);
 const metrics = createServiceMetrics('edge');
-const verifier = new TokenVerifier({ ...config.auth, onJwksFetch: countJwksFetches(metrics.registry) });
+const verifier = new TokenVerifier({ ...config.auth, ...jwksMetrics(metrics.registry) });
 
 async function main() {
   if (!(await waitForRedis(redis, 3000))) logger.warn('Redis not ready; starting without rate limiting until it is');

@@ -4,7 +4,7 @@ import { createDatabase } from '@tp/db';
 import { createFlagSubscriber, FeatureFlagClient, loadFlagDefinitions } from '@tp/feature-flags';
 import { startServer } from '@tp/http';
 import { createLogger } from '@tp/logging';
-import { countJwksFetches, createServiceMetrics } from '@tp/metrics';
+import { jwksMetrics, createServiceMetrics } from '@tp/metrics';
 import { createApp } from './app';
 import { loadFlagsConfig } from './config';
 import { createPublisher } from './create-publisher';
@@ -13,7 +13,7 @@ const config = loadConfigOrExit(() => loadFlagsConfig());
 const logger = createLogger({ service: 'flags', level: config.logLevel, pretty: config.logPretty });
 const database = createDatabase({ url: config.databaseUrl, poolMax: config.databasePoolMax });
 const metrics = createServiceMetrics('flags');
-const verifier = new TokenVerifier({ ...config.auth, onJwksFetch: countJwksFetches(metrics.registry) });
+const verifier = new TokenVerifier({ ...config.auth, ...jwksMetrics(metrics.registry) });
 const publisher = createPublisher(config.redisUrl, logger);
 const flags = new FeatureFlagClient({
   load: () => loadFlagDefinitions(database.db),

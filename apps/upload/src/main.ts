@@ -5,7 +5,7 @@ import { connectEntitlementCache } from '@tp/entitlements';
 import { connectFeatureFlags } from '@tp/feature-flags';
 import { startServer } from '@tp/http';
 import { createLogger } from '@tp/logging';
-import { countJwksFetches, createServiceMetrics } from '@tp/metrics';
+import { jwksMetrics, createServiceMetrics } from '@tp/metrics';
 import { createApp } from './app';
 import { loadUploadConfig } from './config';
 import { ProcessingQueue } from './queue/processing-queue';
@@ -24,7 +24,7 @@ if (process.argv.includes('--worker')) {
   const queue = new ProcessingQueue(redis, config.queue);
   const storage = new ObjectStorage(config.s3);
   const metrics = createServiceMetrics('upload');
-  const verifier = new TokenVerifier({ ...config.auth, onJwksFetch: countJwksFetches(metrics.registry) });
+  const verifier = new TokenVerifier({ ...config.auth, ...jwksMetrics(metrics.registry) });
   const { client: flags } = connectFeatureFlags({
     db: database.db,
     redisUrl: config.redisUrl,

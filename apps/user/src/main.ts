@@ -5,7 +5,7 @@ import { connectEntitlementCache } from '@tp/entitlements';
 import { connectFeatureFlags } from '@tp/feature-flags';
 import { startServer } from '@tp/http';
 import { createLogger } from '@tp/logging';
-import { countJwksFetches, createServiceMetrics } from '@tp/metrics';
+import { jwksMetrics, createServiceMetrics } from '@tp/metrics';
 import { createApp } from './app';
 import { loadUserConfig } from './config';
 
@@ -13,7 +13,7 @@ const config = loadConfigOrExit(() => loadUserConfig());
 const logger = createLogger({ service: 'user', level: config.logLevel, pretty: config.logPretty });
 const database = createDatabase({ url: config.databaseUrl, poolMax: config.databasePoolMax });
 const metrics = createServiceMetrics('user');
-const verifier = new TokenVerifier({ ...config.auth, onJwksFetch: countJwksFetches(metrics.registry) });
+const verifier = new TokenVerifier({ ...config.auth, ...jwksMetrics(metrics.registry) });
 const { client: flags, subscriber } = connectFeatureFlags({
   db: database.db,
   redisUrl: config.redisUrl,

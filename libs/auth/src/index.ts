@@ -1,4 +1,11 @@
 export { TokenVerifier, TOKEN_ERRORS, type TokenVerifierOptions } from './token-verifier';
 export { authenticate, requireIdentity, type AuthMode } from './authenticate';
-export { identityFromClaims, PREMIUM_ROLE, ADMIN_ROLE, type Identity } from './identity';
-export { SigningKeyCache, type JwksFetchOutcome } from './signing-key-cache';
+export { identityFromClaims, PREMIUM_ROLE, ADMIN_ROLE, DEFAULT_CLIENT_ID, type Identity } from './identity';
+export {
+  JwksKeyStore,
+  DEFAULT_JWKS_CACHE,
+  type JwksCacheSettings,
+  type JwksFetchOutcome,
+  type KeyLookup,
+  type UnknownKidAnswer,
+} from './jwks-key-store';

@@ -149,8 +149,15 @@ describe('TokenVerifier', () => {
     await expectUnauthorized(token, 'Malformed token');
   });
 
-  it('picks up a rotated signing key by refetching the JWKS for an unknown kid', async () => {
-    const rotating = newVerifier();
+  it('picks up a rotated signing key at the next allowed JWKS refresh', async () => {
+    let now = Date.now();
+    const rotating = new TokenVerifier({
+      jwksUri: idp.jwksUri,
+      issuers: [idp.issuer],
+      audience: 'api-gateway',
+      jwks: { refreshIntervalMs: 10_000 },
+      now: () => now,
+    });
     const before = await idp.issueToken('premium@example.com');
     await expect(rotating.verify(before)).resolves.toMatchObject({ tier: 'PREMIUM' });
 
@@ -159,6 +166,9 @@ describe('TokenVerifier', () => {
     expect(jwt.decode(after, { complete: true })!.header.kid).toBe(kid);
     expect(jwt.decode(before, { complete: true })!.header.kid).not.toBe(kid);
 
+    // The JWKS was read a moment ago: the new kid is refused from memory until the interval passes.
+    await expectUnauthorized(after, 'Invalid token signature', rotating);
+    now += 10_000;
     await expect(rotating.verify(after)).resolves.toMatchObject({ tier: 'PREMIUM' });
     // The old key is still published, so a verifier that never saw it accepts earlier tokens too.
     await expect(newVerifier().verify(before)).resolves.toMatchObject({ tier: 'PREMIUM' });

@@ -1,17 +1,28 @@
+import type { KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { ServiceUnavailableError, UnauthorizedError } from '@tp/errors';
-import { identityFromClaims, type Identity } from './identity';
-import { SigningKeyCache, type JwksFetchOutcome } from './signing-key-cache';
+import { DEFAULT_CLIENT_ID, identityFromClaims, type Identity } from './identity';
+import { JwksKeyStore, type JwksCacheSettings, type JwksFetchOutcome, type UnknownKidAnswer } from './jwks-key-store';
 
 export interface TokenVerifierOptions {
   jwksUri: string;
   issuers: string[];
   audience: string;
+  /** This gateway's own Keycloak client: only its `resource_access` roles count (default `api-gateway`). */
+  clientId?: string;
+  /** Accepted `azp` (the client the token was issued to); empty or absent = any client of the realm. */
+  allowedAzp?: string[];
   clockToleranceSeconds?: number;
+  /** JWKS refresh interval, max age, stale-if-error and timeout (defaults in DEFAULT_JWKS_CACHE). */
+  jwks?: Partial<JwksCacheSettings>;
   /** Verified tokens remembered until they expire (bounded), so a hot client costs one verify. */
   cacheSize?: number;
   /** JWKS download outcomes, for metrics (keeps this library free of a metrics dependency). */
   onJwksFetch?: (outcome: JwksFetchOutcome) => void;
+  /** Unknown-kid lookups by how they were answered, for metrics. */
+  onUnknownKid?: (answer: UnknownKidAnswer) => void;
+  /** Clock for the key cache (tests); default Date.now. */
+  now?: () => number;
 }
 
 /** The only reasons a 401 names: enough for a client to react, nothing more. */
@@ -24,10 +35,10 @@ export const TOKEN_ERRORS = {
   issuerOrAudience: 'Invalid token issuer or audience',
 } as const;
 
-const unauthorized = (message: string) => new UnauthorizedError(message);
+/** Keycloak's `typ` for access tokens; ID, Refresh and Logout tokens are signed by the same key. */
+const ACCESS_TOKEN_TYPE = 'Bearer';
 
-// Key-lookup failures that mean "this kid is not ours", not "the IdP is down".
-const KEY_NOT_FOUND = new Set(['SigningKeyNotFoundError', 'JwksRateLimitError', 'JwksError']);
+const unauthorized = (message: string) => new UnauthorizedError(message);
 
 function mapVerifyError(err: unknown): Error {
   if (err instanceof jwt.TokenExpiredError) return unauthorized(TOKEN_ERRORS.expired);
@@ -40,30 +51,60 @@ function mapVerifyError(err: unknown): Error {
   return err instanceof Error ? err : new Error(String(err));
 }
 
+/** Shape checks before any key lookup, so a token we would refuse anyway costs no crypto and no fetch. */
+function parseHeaderAndType(token: string): { kid: string } {
+  const decoded = jwt.decode(token, { complete: true });
+  if (!decoded || typeof decoded.payload === 'string') throw unauthorized(TOKEN_ERRORS.malformed);
+  // A forged header must not make us pick a key or an algorithm.
+  if (decoded.header.alg !== 'RS256') throw unauthorized(TOKEN_ERRORS.signature);
+  // Keycloak always names the key; without a kid the key choice would be a guess.
+  const { kid } = decoded.header;
+  if (typeof kid !== 'string' || kid.length === 0) throw unauthorized(TOKEN_ERRORS.malformed);
+  const payload = decoded.payload as jwt.JwtPayload & { typ?: unknown };
+  if (payload.typ !== ACCESS_TOKEN_TYPE) throw unauthorized(TOKEN_ERRORS.malformed);
+  if (typeof payload.exp !== 'number') throw unauthorized(TOKEN_ERRORS.malformed);
+  return { kid };
+}
+
+interface VerifiedToken {
+  identity: Identity;
+  expiresAt: number;
+  kid: string;
+  /** The key that verified it: the entry is only valid while the key cache still holds this key. */
+  key: KeyObject;
+}
+
 /**
- * Verifies Keycloak access tokens: RS256 only (no `none`, no HS256 key confusion),
- * issuer from a configured list, audience required, exp/nbf with a small tolerance.
+ * Verifies Keycloak access tokens: RS256 only (no `none`, no HS256 key confusion), `typ`
+ * Bearer, issuer from a configured list, audience required, optional `azp` allow-list,
+ * exp required, exp/nbf with a small tolerance.
  */
 export class TokenVerifier {
-  private readonly keys: SigningKeyCache;
-  private readonly verified = new Map<string, { identity: Identity; expiresAt: number }>();
+  private readonly keys: JwksKeyStore;
+  private readonly verified = new Map<string, VerifiedToken>();
   private readonly cacheSize: number;
+  private readonly clientId: string;
+  private readonly allowedAzp: ReadonlySet<string>;
 
   constructor(private readonly options: TokenVerifierOptions) {
-    this.keys = new SigningKeyCache({ jwksUri: options.jwksUri, onJwksFetch: options.onJwksFetch });
+    this.keys = new JwksKeyStore({
+      jwksUri: options.jwksUri,
+      ...options.jwks,
+      now: options.now,
+      onJwksFetch: options.onJwksFetch,
+      onUnknownKid: options.onUnknownKid,
+    });
     this.cacheSize = options.cacheSize ?? 10_000;
+    this.clientId = options.clientId ?? DEFAULT_CLIENT_ID;
+    this.allowedAzp = new Set(options.allowedAzp ?? []);
   }
 
   async verify(token: string): Promise<Identity> {
-    const remembered = this.verified.get(token);
-    if (remembered && remembered.expiresAt > Date.now()) return remembered.identity;
+    const remembered = await this.remembered(token);
+    if (remembered) return remembered;
 
-    const decoded = jwt.decode(token, { complete: true });
-    if (!decoded || typeof decoded.payload === 'string') throw unauthorized(TOKEN_ERRORS.malformed);
-    // Checked before any key lookup so a forged header cannot make us fetch or pick a key.
-    if (decoded.header.alg !== 'RS256') throw unauthorized(TOKEN_ERRORS.signature);
-
-    const key = await this.keyFor(decoded.header.kid);
+    const { kid } = parseHeaderAndType(token);
+    const key = await this.keyFor(kid);
     let claims: jwt.JwtPayload;
     try {
       claims = jwt.verify(token, key, {
@@ -75,30 +116,40 @@ export class TokenVerifier {
     } catch (err) {
       throw mapVerifyError(err);
     }
-    const identity = identityFromClaims(claims);
+    if (this.allowedAzp.size > 0 && !(typeof claims['azp'] === 'string' && this.allowedAzp.has(claims['azp']))) {
+      throw unauthorized(TOKEN_ERRORS.issuerOrAudience);
+    }
+    const identity = identityFromClaims(claims, this.clientId);
     if (!identity) throw unauthorized(TOKEN_ERRORS.malformed);
-    this.remember(token, identity, claims.exp);
+    this.remember(token, { identity, expiresAt: (claims.exp as number) * 1000, kid, key });
     return identity;
   }
 
-  private async keyFor(kid: string | undefined) {
-    try {
-      return await this.keys.get(kid);
-    } catch (err) {
-      // jwks-rsa reports a JWKS answered with a non-2xx status as a JwksError too: that is the IdP being down.
-      const endpointDown = (err as { isEndpointUnavailable?: unknown } | null)?.isEndpointUnavailable === true;
-      if (err instanceof Error && !endpointDown && KEY_NOT_FOUND.has(err.name)) throw unauthorized(TOKEN_ERRORS.signature);
-      throw new ServiceUnavailableError('Identity provider unavailable', { cause: err });
+  /** A cached result, only while its key is still the one the key cache holds for that kid. */
+  private async remembered(token: string): Promise<Identity | undefined> {
+    const entry = this.verified.get(token);
+    if (!entry) return undefined;
+    if (entry.expiresAt > Date.now()) {
+      const lookup = await this.keys.get(entry.kid);
+      if (lookup.status === 'found' && lookup.key === entry.key) return entry.identity;
     }
+    this.verified.delete(token);
+    return undefined;
   }
 
-  private remember(token: string, identity: Identity, exp: number | undefined): void {
-    if (typeof exp !== 'number') return;
+  private async keyFor(kid: string): Promise<KeyObject> {
+    const lookup = await this.keys.get(kid);
+    if (lookup.status === 'found') return lookup.key;
+    if (lookup.status === 'unknown') throw unauthorized(TOKEN_ERRORS.signature);
+    throw new ServiceUnavailableError('Identity provider unavailable');
+  }
+
+  private remember(token: string, entry: VerifiedToken): void {
     if (this.verified.size >= this.cacheSize) {
       // Oldest first: Map iteration is insertion order.
       const oldest = this.verified.keys().next().value;
       if (oldest !== undefined) this.verified.delete(oldest);
     }
-    this.verified.set(token, { identity, expiresAt: exp * 1000 });
+    this.verified.set(token, entry);
   }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConfigError } from './load-config';
 
 /** Reusable field parsers: env vars are strings, these turn them into typed values. */
 export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
@@ -48,13 +49,28 @@ export const keycloakEnv = {
   /** Accepted `iss` values; empty means `${KEYCLOAK_URL}/realms/${KEYCLOAK_REALM}`. */
   KEYCLOAK_ISSUERS: commaList(''),
   JWT_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
+  /** This gateway's own Keycloak client: only `resource_access[<it>].roles` count, besides realm roles. */
+  KEYCLOAK_CLIENT_ID: z.string().min(1).default('api-gateway'),
+  /** Accepted `azp` values (comma list); empty = any client of the realm whose token is for our audience. */
+  KEYCLOAK_ALLOWED_AZP: commaList(''),
+  /** At most one JWKS download per interval, whatever triggers it (unknown kids included). */
+  JWKS_REFRESH_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  /** Key set age that triggers a background refresh: a key removed from the JWKS stops verifying after about this. */
+  JWKS_MAX_AGE_MS: z.coerce.number().int().min(1000).max(24 * 3_600_000).default(5 * 60_000),
+  /** While the JWKS cannot be fetched, known keys keep verifying this long past JWKS_MAX_AGE_MS. */
+  JWKS_STALE_IF_ERROR_MS: z.coerce.number().int().min(0).max(24 * 3_600_000).default(30 * 60_000),
+  JWKS_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
 };
+
 
 export interface KeycloakSettings {
   issuers: string[];
   jwksUri: string;
   audience: string;
+  clientId: string;
+  allowedAzp: string[];
   clockToleranceSeconds: number;
+  jwks: { refreshIntervalMs: number; maxAgeMs: number; staleIfErrorMs: number; timeoutMs: number };
 }
 
 /** Derives the token-verification settings from the KEYCLOAK_* variables (Keycloak's URL layout). */
@@ -64,13 +80,31 @@ export function keycloakSettings(env: {
   KEYCLOAK_AUDIENCE: string;
   KEYCLOAK_ISSUERS: string[];
   JWT_CLOCK_TOLERANCE_SECONDS: number;
+  KEYCLOAK_CLIENT_ID: string;
+  KEYCLOAK_ALLOWED_AZP: string[];
+  JWKS_REFRESH_INTERVAL_MS: number;
+  JWKS_MAX_AGE_MS: number;
+  JWKS_STALE_IF_ERROR_MS: number;
+  JWKS_TIMEOUT_MS: number;
 }): KeycloakSettings {
+  // A longer interval would stretch the documented bound for a removed key (about JWKS_MAX_AGE_MS).
+  if (env.JWKS_REFRESH_INTERVAL_MS > env.JWKS_MAX_AGE_MS) {
+    throw new ConfigError('Invalid configuration: JWKS_REFRESH_INTERVAL_MS is invalid: must not exceed JWKS_MAX_AGE_MS');
+  }
   const realmUrl = `${env.KEYCLOAK_URL.replace(/\/+$/, '')}/realms/${env.KEYCLOAK_REALM}`;
   return {
     issuers: env.KEYCLOAK_ISSUERS.length > 0 ? env.KEYCLOAK_ISSUERS : [realmUrl],
     jwksUri: `${realmUrl}/protocol/openid-connect/certs`,
     audience: env.KEYCLOAK_AUDIENCE,
+    clientId: env.KEYCLOAK_CLIENT_ID,
+    allowedAzp: env.KEYCLOAK_ALLOWED_AZP,
     clockToleranceSeconds: env.JWT_CLOCK_TOLERANCE_SECONDS,
+    jwks: {
+      refreshIntervalMs: env.JWKS_REFRESH_INTERVAL_MS,
+      maxAgeMs: env.JWKS_MAX_AGE_MS,
+      staleIfErrorMs: env.JWKS_STALE_IF_ERROR_MS,
+      timeoutMs: env.JWKS_TIMEOUT_MS,
+    },
   };
 }
 

@@ -108,8 +108,33 @@ describe('keycloakSettings', () => {
       issuers: ['http://keycloak:8080/realms/acme'],
       jwksUri: 'http://keycloak:8080/realms/acme/protocol/openid-connect/certs',
       audience: 'api-gateway',
+      clientId: 'api-gateway',
+      allowedAzp: [],
       clockToleranceSeconds: 5,
+      jwks: { refreshIntervalMs: 10_000, maxAgeMs: 300_000, staleIfErrorMs: 1_800_000, timeoutMs: 5000 },
     });
+  });
+
+  it('reads the gateway client id, the azp allow-list and the JWKS cache timings', () => {
+    const settings = load({
+      KEYCLOAK_CLIENT_ID: 'edge-client',
+      KEYCLOAK_ALLOWED_AZP: 'web-app, mobile-app',
+      JWKS_REFRESH_INTERVAL_MS: '2000',
+      JWKS_MAX_AGE_MS: '60000',
+      JWKS_STALE_IF_ERROR_MS: '0',
+      JWKS_TIMEOUT_MS: '1500',
+    });
+    expect(settings).toMatchObject({
+      clientId: 'edge-client',
+      allowedAzp: ['web-app', 'mobile-app'],
+      jwks: { refreshIntervalMs: 2000, maxAgeMs: 60_000, staleIfErrorMs: 0, timeoutMs: 1500 },
+    });
+  });
+
+  it('refuses a JWKS refresh interval longer than the JWKS max age', () => {
+    expect(configError(() => load({ JWKS_REFRESH_INTERVAL_MS: '20000', JWKS_MAX_AGE_MS: '10000' })).message).toContain(
+      'JWKS_REFRESH_INTERVAL_MS is invalid',
+    );
   });
 
   it('uses the defaults for a local Keycloak', () => {
@@ -126,7 +151,7 @@ describe('keycloakSettings', () => {
       KEYCLOAK_AUDIENCE: 'edge',
       JWT_CLOCK_TOLERANCE_SECONDS: '30',
     });
-    expect(settings).toEqual({
+    expect(settings).toMatchObject({
       issuers: ['https://auth.example.com/realms/toolsplatform', 'http://localhost:8180/realms/toolsplatform'],
       // Keys are still fetched from the reachable URL, not from an advertised issuer.
       jwksUri: 'http://keycloak:8080/realms/toolsplatform/protocol/openid-connect/certs',

@@ -41,5 +41,11 @@ export interface DevIdentityProvider {
   passwordGrant(username: string, password: string): Promise<string>;
   /** Adds a new RS256 signing key; the old one stays in the JWKS unless `removeOld`. */
   rotateKey(options?: { removeOld?: boolean }): Promise<{ kid: string }>;
+  /** The kid new tokens are signed with. */
+  readonly signingKid: string;
+  /** false: the JWKS endpoint answers 503 (an IdP outage) until set back to true. */
+  setJwksAvailable(available: boolean): void;
+  /** JWKS requests received so far (served or refused), to assert how often verifiers fetch. */
+  jwksRequests(): number;
   stop(): Promise<void>;
 }

@@ -197,4 +197,17 @@ describe('startDevIdentityProvider', () => {
     expect(await kids()).toEqual([newest]);
     expect(decode(await idp.issueToken('free@example.com')).header.kid).toBe(newest);
   });
+
+  it('simulates a JWKS outage with 503 while still signing tokens, and counts JWKS requests', async () => {
+    const before = idp.jwksRequests();
+    idp.setJwksAvailable(false);
+    try {
+      expect((await fetch(idp.jwksUri)).status).toBe(503);
+      expect(decode(await idp.issueToken('free@example.com')).header.kid).toBe(idp.signingKid);
+    } finally {
+      idp.setJwksAvailable(true);
+    }
+    expect((await fetch(idp.jwksUri)).status).toBe(200);
+    expect(idp.jwksRequests()).toBe(before + 2);
+  });
 });

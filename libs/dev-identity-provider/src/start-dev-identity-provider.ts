@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { OAuth2Service } from 'oauth2-mock-server';
 import type { DevIdentityProvider, DevIdentityProviderOptions, IssueTokenOverrides } from './dev-identity-provider';
+import { jwksSwitch } from './jwks-switch';
 import { installKeycloakTokenHooks } from './install-keycloak-token-hooks';
 import { accessTokenClaims } from './keycloak-claims';
 import { keycloakEndpoints, realmPath } from './keycloak-endpoints';
@@ -52,7 +53,8 @@ export async function startDevIdentityProvider(options: DevIdentityProviderOptio
   installKeycloakTokenHooks(service, settings);
 
   const prefix = realmPath(options.realm);
-  const server = createServer(createRealmRouter(prefix, service.requestHandler));
+  const jwks = jwksSwitch(`${prefix}${keycloakEndpoints.jwks}`, createRealmRouter(prefix, service.requestHandler));
+  const server = createServer(jwks.listener);
   const port = await listen(server, options.port, host);
 
   const baseUrl = (options.publicUrl ?? `http://localhost:${port}`).replace(/\/+$/, '');
@@ -106,6 +108,13 @@ export async function startDevIdentityProvider(options: DevIdentityProviderOptio
     async rotateKey(rotateOptions: { removeOld?: boolean } = {}) {
       return { kid: await issuer.rotateSigningKey(rotateOptions.removeOld ?? false) };
     },
+
+    get signingKid() {
+      return issuer.signingKid ?? '';
+    },
+
+    setJwksAvailable: jwks.setAvailable,
+    jwksRequests: jwks.requests,
 
     stop() {
       return new Promise<void>((resolve, reject) => {

@@ -58,7 +58,8 @@ async function startAll(
   s3: S3Server,
 ): Promise<Pick<Backends, 'user' | 'flags' | 'billing' | 'upload'>> {
   const unique = randomBytes(6).toString('hex');
-  const common = { DATABASE_URL: db.url, REDIS_URL, ...keycloakEnvFor(idp), LOG_LEVEL: 'warn' };
+  // A short JWKS refresh interval so a key rotated during a test reaches the services quickly.
+  const common = { DATABASE_URL: db.url, REDIS_URL, ...keycloakEnvFor(idp), LOG_LEVEL: 'warn', JWKS_REFRESH_INTERVAL_MS: '500' };
   // Every routed service is a required health dependency of the edge, so all of them run.
   const started = await Promise.allSettled([
     // LOG_LEVEL info: the request-id test reads the user service's per-request log line.

@@ -1,7 +1,7 @@
 import { TokenVerifier } from '@tp/auth';
 import { startServer } from '@tp/http';
 import { createLogger } from '@tp/logging';
-import { countJwksFetches, createServiceMetrics, parseExposition, type MetricSample } from '@tp/metrics';
+import { jwksMetrics, createServiceMetrics, parseExposition, type MetricSample } from '@tp/metrics';
 import { createApp } from '../../src/app';
 import { loadEdgeConfig } from '../../src/config';
 import { createRedis } from '../../src/create-redis';
@@ -27,7 +27,7 @@ export async function startMeteredEdge(env: Record<string, string>): Promise<Met
     });
   });
   const metrics = createServiceMetrics('edge');
-  const verifier = new TokenVerifier({ ...config.auth, onJwksFetch: countJwksFetches(metrics.registry) });
+  const verifier = new TokenVerifier({ ...config.auth, ...jwksMetrics(metrics.registry) });
   const app = createApp({ config, redis, verifier, logger, metrics });
   const server = await startServer(app, {
     port: 0,

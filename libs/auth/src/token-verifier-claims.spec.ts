@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import type { DevIdentityProvider } from '@tp/dev-identity-provider';
+import { HttpError, UnauthorizedError } from '@tp/errors';
+import { startTestIdentityProvider } from '@tp/testing';
+import { TokenVerifier, type TokenVerifierOptions } from './token-verifier';
+
+async function unauthorizedMessage(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (err) {
+    expect(err).toBeInstanceOf(UnauthorizedError);
+    expect((err as HttpError).status).toBe(401);
+    return (err as HttpError).message;
+  }
+  throw new Error('expected verify() to reject, but it resolved');
+}
+
+describe('TokenVerifier: access tokens of this gateway only', () => {
+  let idp: DevIdentityProvider;
+  let verifier: TokenVerifier;
+
+  const newVerifier = (options: Partial<TokenVerifierOptions> = {}) =>
+    new TokenVerifier({ jwksUri: idp.jwksUri, issuers: [idp.issuer], audience: 'api-gateway', ...options });
+
+  beforeAll(async () => {
+    idp = await startTestIdentityProvider();
+    verifier = newVerifier();
+  });
+
+  afterAll(() => idp.stop());
+
+  it('accepts a Keycloak access token (typ Bearer)', async () => {
+    const token = await idp.issueToken('free@example.com');
+    await expect(verifier.verify(token)).resolves.toMatchObject({ email: 'free@example.com' });
+  });
+
+  it.each(['ID', 'Refresh', 'Logout', 'bearer', 'JWT'])('refuses a token with typ %j as Malformed token', async (typ) => {
+    const token = await idp.issueToken('premium@example.com', { claims: { typ } });
+    expect(await unauthorizedMessage(verifier.verify(token))).toBe('Malformed token');
+  });
+
+  it('refuses a token without typ as Malformed token', async () => {
+    const token = await idp.issueToken('premium@example.com', { omit: ['typ'] });
+    expect(await unauthorizedMessage(verifier.verify(token))).toBe('Malformed token');
+  });
+
+  it('refuses a token without exp as Malformed token', async () => {
+    const token = await idp.issueToken('premium@example.com', { omit: ['exp'] });
+    expect(await unauthorizedMessage(verifier.verify(token))).toBe('Malformed token');
+  });
+
+  it('refuses a token without kid as Malformed token, without asking the JWKS', async () => {
+    const token = await idp.issueToken('premium@example.com', { header: { kid: undefined } });
+    const before = idp.jwksRequests();
+    expect(await unauthorizedMessage(newVerifier().verify(token))).toBe('Malformed token');
+    expect(idp.jwksRequests()).toBe(before);
+  });
+
+  describe('roles', () => {
+    const otherClients = {
+      'billing-portal': { roles: ['admin', 'premium-user'] },
+      account: { roles: ['manage-account'] },
+    };
+
+    it("ignores another client's admin and premium-user roles", async () => {
+      const token = await idp.issueToken('free@example.com', { claims: { resource_access: otherClients } });
+      const identity = await verifier.verify(token);
+      expect(identity.roles).not.toContain('admin');
+      expect(identity.roles).not.toContain('premium-user');
+      expect(identity.roles).not.toContain('manage-account');
+      expect(identity.tier).toBe('FREE');
+    });
+
+    it("counts the gateway's own client roles next to the realm roles", async () => {
+      const token = await idp.issueToken('free@example.com', {
+        claims: { resource_access: { ...otherClients, 'api-gateway': { roles: ['premium-user'] } } },
+      });
+      const identity = await verifier.verify(token);
+      expect(identity.roles).toEqual(expect.arrayContaining(['premium-user', 'offline_access']));
+      expect(identity.roles).not.toContain('admin');
+      expect(identity.tier).toBe('PREMIUM');
+    });
+
+    it('reads the client roles of the configured client id', async () => {
+      const token = await idp.issueToken('free@example.com', {
+        claims: { resource_access: { 'api-gateway': { roles: ['premium-user'] }, 'edge-b': { roles: ['admin'] } } },
+      });
+      const identity = await newVerifier({ clientId: 'edge-b' }).verify(token);
+      expect(identity.roles).toContain('admin');
+      expect(identity.roles).not.toContain('premium-user');
+    });
+  });
+
+  describe('azp allow-list', () => {
+    it('accepts any azp when the list is empty', async () => {
+      const token = await idp.issueToken('free@example.com', { claims: { azp: 'some-spa' } });
+      await expect(verifier.verify(token)).resolves.toMatchObject({ email: 'free@example.com' });
+    });
+
+    it('accepts a listed azp and refuses an unlisted or missing one', async () => {
+      const restricted = newVerifier({ allowedAzp: ['web-app', 'api-gateway'] });
+      const listed = await idp.issueToken('free@example.com', { claims: { azp: 'web-app' } });
+      await expect(restricted.verify(listed)).resolves.toMatchObject({ email: 'free@example.com' });
+
+      const unlisted = await idp.issueToken('free@example.com', { claims: { azp: 'other-app' } });
+      expect(await unauthorizedMessage(restricted.verify(unlisted))).toBe('Invalid token issuer or audience');
+      const missing = await idp.issueToken('free@example.com', { omit: ['azp'] });
+      expect(await unauthorizedMessage(restricted.verify(missing))).toBe('Invalid token issuer or audience');
+    });
+  });
+});
+
+describe('TokenVerifier: the verified-token cache never outlives its key', () => {
+  it('refuses a token it verified before once its key left the JWKS', async () => {
+    const idp = await startTestIdentityProvider();
+    try {
+      let now = Date.now();
+      const verifier = new TokenVerifier({
+        jwksUri: idp.jwksUri,
+        issuers: [idp.issuer],
+        audience: 'api-gateway',
+        jwks: { refreshIntervalMs: 1000, maxAgeMs: 60_000 },
+        now: () => now,
+      });
+      const token = await idp.issueToken('premium@example.com');
+      await expect(verifier.verify(token)).resolves.toMatchObject({ tier: 'PREMIUM' });
+      await expect(verifier.verify(token)).resolves.toMatchObject({ tier: 'PREMIUM' });
+      const { kid } = await idp.rotateKey({ removeOld: true });
+
+      // A token with the new kid makes the cache download the JWKS, which no longer has the old key.
+      now += 1000;
+      await verifier.verify(await idp.issueToken('premium@example.com', { claims: { jti: randomUUID() } }));
+      expect(idp.signingKid).toBe(kid);
+      expect(await unauthorizedMessage(verifier.verify(token))).toBe('Invalid token signature');
+    } finally {
+      await idp.stop();
+    }
+  });
+});
