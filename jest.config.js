@@ -2,5 +2,6 @@
 module.exports = {
   projects: ['<rootDir>/apps/*/jest.config.js', '<rootDir>/libs/*/jest.config.js'],
   // Global options are not read from project configs, so the preset's timeout is repeated here.
-  testTimeout: 30_000,
+  // Hooks share it: a beforeAll that starts four service processes waits up to 60 s for their health.
+  testTimeout: 90_000,
 };

@@ -22,5 +22,5 @@ module.exports = {
   moduleNameMapper,
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/tests/**/*.spec.ts'],
   globalSetup: join(__dirname, 'libs/testing/src/global-setup.ts'),
-  testTimeout: 30_000,
+  testTimeout: 90_000,
 };

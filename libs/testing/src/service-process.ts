@@ -85,7 +85,8 @@ export async function startServiceProcess(
     return exited;
   };
   try {
-    await waitForHealth(url, child, output, 20_000);
+    // Generous: on a shared 2-core machine four tsx processes starting at once took 14–21 s.
+    await waitForHealth(url, child, output, 60_000);
   } catch (err) {
     await stop();
     throw err;
