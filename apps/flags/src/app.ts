@@ -1,7 +1,8 @@
 import type { Express } from 'express';
 import type { Redis } from 'ioredis';
-import { authenticate, type TokenVerifier } from '@tp/auth';
+import { authenticate, type Identity, type TokenVerifier } from '@tp/auth';
 import type { Database } from '@tp/db';
+import { AccountCache, AccountStore, tierFor, UserAccounts } from '@tp/entitlements';
 import type { FeatureFlagClient } from '@tp/feature-flags';
 import { createServiceApp } from '@tp/http';
 import type { Logger } from '@tp/logging';
@@ -24,18 +25,29 @@ export interface FlagsAppDeps {
   logger: Logger;
   clock?: () => Date;
   metrics?: ServiceMetrics;
+  /** Accounts cached until billing announces a change; without it every signed-in read queries the database. */
+  entitlements?: AccountCache;
 }
 
 /** The flags service: flag evaluation for any caller and admin CRUD over feature_flags. */
 export function createApp(deps: FlagsAppDeps): Express {
+  const clock = deps.clock ?? (() => new Date());
   const admin = new FlagAdminService({
     store: new FlagStore(deps.database.db),
     flags: deps.flags,
     publisher: deps.publisher,
     channel: deps.config.flags.channel,
     logger: deps.logger,
-    clock: deps.clock ?? (() => new Date()),
+    clock,
   });
+  const accounts = new UserAccounts(
+    new AccountStore(deps.database.db),
+    deps.entitlements ?? new AccountCache({ ttlMs: deps.config.entitlements.cacheTtlMs }),
+    clock,
+    deps.flags,
+  );
+  // Reading flags must not fail with the database: then only the role can make the caller PREMIUM.
+  const tierOf = (identity: Identity) => accounts.tierOf(identity).catch(() => tierFor(identity.roles, [], clock()));
   return createServiceApp({
     logger: deps.logger,
     metrics: deps.metrics,
@@ -48,7 +60,7 @@ export function createApp(deps: FlagsAppDeps): Express {
       // Anonymous callers may read flags; admin routes check the identity themselves.
       app.use('/api/v1/flags', authenticate(deps.verifier, 'optional'));
       const api = new ApiRegistry();
-      app.use(flagReadRoutes(deps.flags, api));
+      app.use(flagReadRoutes(deps.flags, tierOf, api));
       app.use(flagAdminRoutes(admin, api));
       // Internal: the edge merges this fragment into /docs/openapi.json.
       app.get('/openapi.json', openApiHandler(api));

@@ -14,6 +14,7 @@ import {
   runtimeSettings,
   type Env,
 } from '@tp/config';
+import { entitlementEnv, entitlementSettings } from '@tp/entitlements';
 import { featureFlagEnv, featureFlagSettings, killSwitchesFrom } from '@tp/feature-flags';
 
 const flagsEnvSchema = z.object({
@@ -23,6 +24,7 @@ const flagsEnvSchema = z.object({
   ...keycloakEnv,
   ...featureToggleEnv,
   ...featureFlagEnv,
+  ...entitlementEnv,
   FLAGS_PORT: port(4004),
   FLAGS_METRICS_PORT: metricsPort,
 });
@@ -41,5 +43,6 @@ export function loadFlagsConfig(env?: Env) {
     auth: keycloakSettings(parsed),
     killSwitches: killSwitchesFrom(featureToggles(parsed)),
     flags: featureFlagSettings(parsed),
+    entitlements: entitlementSettings(parsed),
   };
 }

@@ -1,6 +1,7 @@
 import { TokenVerifier } from '@tp/auth';
 import { loadConfigOrExit } from '@tp/config';
 import { createDatabase } from '@tp/db';
+import { connectEntitlementCache } from '@tp/entitlements';
 import { createFlagSubscriber, FeatureFlagClient, loadFlagDefinitions } from '@tp/feature-flags';
 import { startServer } from '@tp/http';
 import { createLogger } from '@tp/logging';
@@ -24,13 +25,17 @@ const flags = new FeatureFlagClient({
   logger,
 });
 
+const entitlements = connectEntitlementCache({ redisUrl: config.redisUrl, settings: config.entitlements, logger });
+
 async function main() {
   await flags.start();
-  await startServer(createApp({ config, database, verifier, flags, publisher, logger, metrics }), {
+  // Not awaited: until subscribed (Redis slow or down) signed-in reads query the account.
+  void entitlements.start();
+  await startServer(createApp({ config, database, verifier, flags, publisher, logger, metrics, entitlements }), {
     port: config.port,
     metrics: { registry: metrics.registry, port: config.metricsPort },
     logger,
-    closers: [database.close, () => flags.close(), () => publisher.quit().then(() => undefined)],
+    closers: [database.close, () => flags.close(), () => entitlements.close(), () => publisher.quit().then(() => undefined)],
     shutdownTimeoutMs: config.shutdownTimeoutMs,
     handleSignals: true,
   });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { call } from '@tp/testing';
 import { startFlagsStack, type FlagsStack } from './support/flags-stack';
 
@@ -48,6 +49,29 @@ describe('GET /api/v1/flags', () => {
 
     expect(reply.status).toBe(200);
     expect(flagsOf(reply.body)).toMatchObject({ 'beta-ui': [true, 'TARGETING_MATCH'], payments: [false, 'DISABLED'] });
+  });
+
+  it('turns the PREMIUM-targeted flag on for a paying user without the premium-user role', async () => {
+    const sub = randomUUID();
+    const payer = await stack.idp.issueToken('free@example.com', { claims: { sub, email: `${sub}@example.com`, preferred_username: 'payer' } });
+    const profile = await call(`${stack.edgeUrl}/api/v1/user/profile`, { token: payer });
+    expect(profile.body).toMatchObject({ tier: 'FREE' });
+    expect((await call(`${stack.edgeUrl}/api/v1/flags/beta-ui`, { token: payer })).body).toMatchObject({ enabled: false });
+    await stack.db.database.pool.query(
+      `INSERT INTO subscriptions (paddle_subscription_id, customer_id, user_id, status, current_period_end, last_event_at)
+       VALUES ($1, $2, $3, 'active', now() + interval '30 days', now())`,
+      [`sub_${sub}`, `ctm_${sub}`, profile.body['id']],
+    );
+
+    // No billing here to announce it, so this waits out the account cache's TTL (5 s) at most.
+    const deadline = Date.now() + 10_000;
+    let reply = await call(`${stack.edgeUrl}/api/v1/flags/beta-ui`, { token: payer });
+    while (!reply.body['enabled'] && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      reply = await call(`${stack.edgeUrl}/api/v1/flags/beta-ui`, { token: payer });
+    }
+
+    expect(reply.body).toEqual({ key: 'beta-ui', enabled: true, reason: 'TARGETING_MATCH' });
   });
 
   it('answers an anonymous caller without a token; a percentage flag is off with DEFAULT without an anonymous id', async () => {

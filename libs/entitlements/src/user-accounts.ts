@@ -68,6 +68,14 @@ export class UserAccounts {
     });
   }
 
+  /**
+   * The caller's tier without creating an account (flag targeting): an unknown user can only be
+   * PREMIUM by role, since subscriptions are keyed by a users.id they do not have yet.
+   */
+  async tierOf(identity: Identity): Promise<Tier> {
+    return (await this.find(identity))?.tier ?? tierFor(identity.roles, [], this.clock());
+  }
+
   private lookup(identity: Identity): Promise<StoredAccount | undefined> {
     return this.cache.get(identity.userId, () => this.store.findByKeycloakId(identity.userId));
   }

@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import { NotFoundError } from '@tp/errors';
-import { contextFromRequest, type EvaluationContext, type FeatureFlagClient } from '@tp/feature-flags';
+import { contextFromRequest, type EvaluationContext, type FeatureFlagClient, type TierOf } from '@tp/feature-flags';
 import { validate, type ApiRegistry, type HeaderDoc, type RouteDoc } from '@tp/openapi';
 import { anonymousIdQuery, flagEvaluationSchema, flagKeyParams, flagListSchema } from './flag-schemas';
 import { sendWithEtag } from './send-with-etag';
@@ -12,8 +12,9 @@ const READ_HEADERS: HeaderDoc[] = [
 const ETAG_HEADERS = { ETag: { description: 'Strong ETag of the body' } };
 
 /** Signed-in callers are bucketed by user id; anonymous ones by a client-chosen stable id, if any. */
-function evaluationContext(req: Request): EvaluationContext {
-  if (req.identity) return contextFromRequest(req);
+async function evaluationContext(req: Request, tierOf: TierOf): Promise<EvaluationContext> {
+  // The tier from the shared entitlement rule (role OR subscription), never the token alone.
+  if (req.identity) return contextFromRequest(req, tierOf);
   const header = req.get('x-anonymous-id');
   const query = typeof req.query['anonymousId'] === 'string' ? req.query['anonymousId'] : undefined;
   const anonymousId = header ?? query;
@@ -48,15 +49,15 @@ const readFlag = {
 } satisfies RouteDoc;
 
 /** GET /api/v1/flags and /api/v1/flags/:key, evaluated for the caller (anonymous allowed). */
-export function flagReadRoutes(flags: FeatureFlagClient, api: ApiRegistry): Router {
+export function flagReadRoutes(flags: FeatureFlagClient, tierOf: TierOf, api: ApiRegistry): Router {
   const router = Router();
   api.mount(router, listFlags, async (req, res) => {
-    const results = await flags.evaluateAll(evaluationContext(req));
+    const results = await flags.evaluateAll(await evaluationContext(req, tierOf));
     sendWithEtag(req, res, { flags: results });
   });
   api.mount(router, readFlag, async (req, res) => {
     const { key } = validate(readFlag.params, req.params, 'params');
-    const result = await flags.evaluate(key, evaluationContext(req));
+    const result = await flags.evaluate(key, await evaluationContext(req, tierOf));
     if (!result) throw new NotFoundError(`Unknown flag '${key}'`);
     sendWithEtag(req, res, result);
   });
