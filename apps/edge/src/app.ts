@@ -9,7 +9,7 @@ import { mountDocs } from './docs/mount-docs';
 import { edgeHealthChecks } from './health/edge-health-checks';
 import { countRateLimitRejections } from './metrics/rate-limit-metrics';
 import { createServiceProxy } from './proxy/create-service-proxy';
-import { authenticateCountingFailures } from './rate-limit/authenticate-counting-failures';
+import { authenticateCountingFailures } from './rate-limit/count-unauthorized';
 import { createRateLimiter } from './rate-limit/create-rate-limiter';
 import { serviceRoutes, type ServiceRoute } from './routing/service-routes';
 import { corsPolicy } from './security/cors-policy';
@@ -79,7 +79,7 @@ export function createApp(deps: EdgeAppDeps): Express {
     before: [securityHeaders(), corsPolicy(deps.config.corsOrigins)],
     healthChecks: edgeHealthChecks({ redis: deps.redis, jwksUri: deps.config.auth.jwksUri, routes }),
     routes: (app) => {
-      mountDocs(app, deps, routes);
+      mountDocs(app, { ...deps, rateLimiter }, routes);
       for (const route of routes) app.use(route.path, ...routeChain(route, deps, rateLimiter));
     },
   });

@@ -139,4 +139,14 @@ describe('edge: rejected tokens count against the client IP', () => {
     expect((await call(`${edge.url}/api/v1/user/profile`, { token: validToken })).status).toBe(200);
     expect(sampleValue(await edge.scrape(), 'rate_limit_rejections_total', { key_type: 'ip' })).toBeGreaterThanOrEqual(11);
   });
+
+  it('counts 401s on /docs against the IP bucket too', async () => {
+    const docsEdge = await startMeteredEdge(stack.edgeEnv({ RATE_LIMIT_MAX: '10' }));
+    try {
+      const statuses = await burst(15, () => call(`${docsEdge.url}/docs/openapi.json`, { token: inventedKidToken() }), 5);
+      expect(statuses).toEqual([...Array(10).fill(401), ...Array(5).fill(429)]);
+    } finally {
+      await closeAll(docsEdge);
+    }
+  });
 });

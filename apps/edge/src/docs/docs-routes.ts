@@ -1,6 +1,7 @@
 import express, { Router, type Request, type RequestHandler } from 'express';
 import type { TokenVerifier } from '@tp/auth';
 import type { ApiRegistry } from '@tp/openapi';
+import { countUnauthorized } from '../rate-limit/count-unauthorized';
 import { docsAccess } from './docs-access';
 import { docsDocumentRoute, docsInitializerRoute, docsPageRoute } from './edge-api';
 import type { OpenApiDocument } from './merge-openapi';
@@ -58,6 +59,7 @@ function initializer(suffix: string): string {
 export interface DocsRoutesOptions {
   verifier: TokenVerifier;
   adminOnly: boolean;
+  rateLimiter: RequestHandler;
   document: () => Promise<OpenApiDocument>;
   api: ApiRegistry;
 }
@@ -65,7 +67,7 @@ export interface DocsRoutesOptions {
 /** GET /docs (Swagger UI from the installed swagger-ui-dist, no CDN) and /docs/openapi.json. */
 export function docsRoutes(options: DocsRoutesOptions): Router {
   const router = Router();
-  router.use('/docs', docsAccess(options.verifier, options.adminOnly), docsHeaders);
+  router.use('/docs', countUnauthorized(docsAccess(options.verifier, options.adminOnly), options.rateLimiter), docsHeaders);
   options.api.mount(router, docsPageRoute, (req, res) => {
     res.type('html').send(page(tokenSuffix(req)));
   });

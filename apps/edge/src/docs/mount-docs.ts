@@ -1,4 +1,4 @@
-import type { Express } from 'express';
+import type { Express, RequestHandler } from 'express';
 import type { TokenVerifier } from '@tp/auth';
 import type { Logger } from '@tp/logging';
 import type { EdgeConfig } from '../config';
@@ -11,6 +11,8 @@ export interface MountDocsDeps {
   config: EdgeConfig;
   verifier: TokenVerifier;
   logger: Logger;
+  /** The edge's limiter: a 401 on /docs counts against the client IP like any other 401. */
+  rateLimiter: RequestHandler;
 }
 
 /** /docs and /docs/openapi.json unless SWAGGER_ENABLED=false (then they are plain 404s). */
@@ -19,5 +21,5 @@ export function mountDocs(app: Express, deps: MountDocsDeps, routes: ServiceRout
   const api = edgeApiRegistry();
   // Read when the document is built, so it includes the docs routes docsRoutes declares.
   const document = openApiDocument({ edge: () => api.fragment(), routes, logger: deps.logger });
-  app.use(docsRoutes({ verifier: deps.verifier, adminOnly: deps.config.docs.adminOnly, document, api }));
+  app.use(docsRoutes({ verifier: deps.verifier, adminOnly: deps.config.docs.adminOnly, rateLimiter: deps.rateLimiter, document, api }));
 }
