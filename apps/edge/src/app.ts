@@ -77,7 +77,7 @@ export function createApp(deps: EdgeAppDeps): Express {
     trustProxy: deps.config.trustProxy,
     metrics: deps.metrics,
     before: [securityHeaders(), corsPolicy(deps.config.corsOrigins)],
-    healthChecks: edgeHealthChecks({ redis: deps.redis, jwksUri: deps.config.auth.jwksUri, routes }),
+    healthChecks: edgeHealthChecks({ redis: deps.redis, jwksUri: deps.config.auth.jwksUri, verifier: deps.verifier, routes }),
     routes: (app) => {
       mountDocs(app, { ...deps, rateLimiter }, routes);
       for (const route of routes) app.use(route.path, ...routeChain(route, deps, rateLimiter));

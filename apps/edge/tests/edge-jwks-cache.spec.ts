@@ -106,6 +106,12 @@ describe('edge: JWKS endpoint down', () => {
     expect((await call(`${edge.url}/api/v1/user/profile`, { token })).status).toBe(200);
   });
 
+  it('reports jwks degraded (HTTP 200), not down, while its cached keys still verify', async () => {
+    const detailed = await call(`${edge.url}/health/detailed`);
+    expect(detailed.status).toBe(200);
+    expect(detailed.body).toMatchObject({ status: 'degraded', checks: { jwks: { status: 'degraded', required: true } } });
+  });
+
   it('answers 503 for unknown kids, with at most one JWKS attempt per interval', async () => {
     // Within an interval of the last good download an unknown kid is a plain 401; the next
     // allowed attempt finds the endpoint down, and from then on the answer is 503.

@@ -115,8 +115,11 @@ describe('JwksKeyStore', () => {
     now += STALE - 2;
     expect((await store.get(kid)).status).toBe('found');
 
+    expect(store.hasUsableKeys()).toBe(true);
+
     now += 2;
     expect(await store.get(kid)).toEqual({ status: 'unavailable' });
+    expect(store.hasUsableKeys()).toBe(false);
   });
 
   it('answers unknown kids 503-style (unavailable) while the JWKS is down, from memory between attempts', async () => {

@@ -76,6 +76,11 @@ export class JwksKeyStore {
     return key ? { status: 'found', key } : this.missing();
   }
 
+  /** Whether known keys can verify now (fresh, or stale within the stale-if-error bound): health checks. */
+  hasUsableKeys(): boolean {
+    return this.keys.size > 0 && this.age() <= this.settings.maxAgeMs + this.settings.staleIfErrorMs;
+  }
+
   /** Milliseconds since the last successful download (Infinity before the first). */
   private age(): number {
     return this.fetchedAt === undefined ? Number.POSITIVE_INFINITY : this.now() - this.fetchedAt;

@@ -125,6 +125,11 @@ export class TokenVerifier {
     return identity;
   }
 
+  /** True while known signing keys can verify tokens, even if the JWKS endpoint is down (stale-if-error). */
+  hasUsableKeys(): boolean {
+    return this.keys.hasUsableKeys();
+  }
+
   /** A cached result, only while its key is still the one the key cache holds for that kid. */
   private async remembered(token: string): Promise<Identity | undefined> {
     const entry = this.verified.get(token);

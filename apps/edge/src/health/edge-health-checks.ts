@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { TokenVerifier } from '@tp/auth';
 import { NestedCheckError, type CheckResult, type HealthCheck, type NestedChecks } from '@tp/http';
 import type { ServiceRoute } from '../routing/service-routes';
 
@@ -10,10 +11,17 @@ async function fetchOk(url: string, timeoutMs: number): Promise<Response> {
 
 /**
  * Redis is optional (the rate limiter fails open, so its loss is `degraded`); the JWKS
- * endpoint and every downstream service are required. A downstream that reports
+ * endpoint and every downstream service are required, except that an unreachable JWKS is only
+ * `degraded` while the verifier's cached keys still verify (JWKS_STALE_IF_ERROR_MS). A downstream that reports
  * `degraded` itself makes the edge `degraded`.
  */
-export function edgeHealthChecks(deps: { redis: Redis; jwksUri: string; routes: ServiceRoute[] }): HealthCheck[] {
+export function edgeHealthChecks(deps: {
+  redis: Redis;
+  jwksUri: string;
+  /** While it still holds usable keys, an unreachable JWKS is `degraded`, not `down`: tokens still verify. */
+  verifier: Pick<TokenVerifier, 'hasUsableKeys'>;
+  routes: ServiceRoute[];
+}): HealthCheck[] {
   const timeoutMs = 2000;
   const services = new Map(deps.routes.map((route) => [route.service, route.target]));
   return [
@@ -30,8 +38,14 @@ export function edgeHealthChecks(deps: { redis: Redis; jwksUri: string; routes: 
       required: true,
       timeoutMs,
       run: async () => {
-        const body = (await (await fetchOk(deps.jwksUri, timeoutMs)).json()) as { keys?: unknown[] };
-        if (!Array.isArray(body.keys) || body.keys.length === 0) throw new Error('JWKS has no keys');
+        try {
+          // Shorter than the check's own timeout, so a hanging endpoint still reaches the catch below.
+          const body = (await (await fetchOk(deps.jwksUri, timeoutMs - 500)).json()) as { keys?: unknown[] };
+          if (!Array.isArray(body.keys) || body.keys.length === 0) throw new Error('JWKS has no keys');
+        } catch (err) {
+          if (deps.verifier.hasUsableKeys()) return 'degraded';
+          throw err;
+        }
       },
     },
     ...[...services].map(
