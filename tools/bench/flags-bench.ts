@@ -1,6 +1,6 @@
 // Local flag evaluation speed: every flag for one user, as a service does per request.
 // Usage: npm run bench:flags
-import { evaluateAll, killSwitchesFrom, type FlagDefinition } from '@tp/feature-flags';
+import { evaluateAll, type FlagDefinition, type KillSwitches } from '@tp/feature-flags';
 
 const FLAG_COUNT = 50;
 const DURATION_MS = 2000;
@@ -24,7 +24,7 @@ function definitions(): Map<string, FlagDefinition> {
 }
 
 const flags = definitions();
-const killSwitches = killSwitchesFrom({ ads: true, payments: true, premiumTools: true, registration: false });
+const killSwitches: KillSwitches = { ads: true, payments: true, 'premium-tools': true, registration: false };
 const users = Array.from({ length: 1000 }, (_, i) => ({ userId: `5f0c2a9e-${String(i).padStart(4, '0')}-4b1d-9c3e-6a7b8c9d0e1f`, tier: 'FREE' as const }));
 
 // Warm up the JIT before measuring.

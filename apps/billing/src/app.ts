@@ -37,7 +37,7 @@ export function createApp(deps: BillingAppDeps): Express {
     healthChecks: [{ name: 'postgres', required: true, readiness: true, run: deps.database.ping }],
     routes: (app) => {
       const api = new ApiRegistry();
-      if (events) app.post(PADDLE_WEBHOOK_PATH, countRejectedWebhooks(events, deps.config.features.payments));
+      if (events) app.post(PADDLE_WEBHOOK_PATH, countRejectedWebhooks(events, deps.config.flags.killSwitches.payments));
       app.use(
         paddleWebhookRoutes({
           webhooks,

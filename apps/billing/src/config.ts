@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import {
   databaseEnv,
-  featureToggleEnv,
-  featureToggles,
+  databaseSettings,
   loadConfig,
   metricsPort,
   metricsPortSetting,
@@ -23,7 +22,6 @@ const billingEnvSchema = z
     ...runtimeEnv,
     ...databaseEnv,
     ...redisEnv,
-    ...featureToggleEnv,
     ...featureFlagEnv,
     ...entitlementEnv,
     BILLING_PORT: port(4003),
@@ -46,14 +44,12 @@ export function loadBillingConfig(env?: Env) {
     ...runtimeSettings(parsed),
     port: parsed.BILLING_PORT,
     metricsPort: metricsPortSetting(parsed.BILLING_METRICS_PORT, parsed.NODE_ENV, 9403),
-    databaseUrl: parsed.DATABASE_URL,
-    databasePoolMax: parsed.DATABASE_POOL_MAX,
+    database: databaseSettings(parsed),
     paddle: {
       secrets: [parsed.PADDLE_WEBHOOK_SECRET, parsed.PADDLE_WEBHOOK_SECRET_PREVIOUS].filter(Boolean),
       toleranceSeconds: parsed.PADDLE_SIGNATURE_TOLERANCE_SECONDS,
     },
     redisUrl: parsed.REDIS_URL,
-    features: featureToggles(parsed),
     flags: featureFlagSettings(parsed),
     entitlements: entitlementSettings(parsed),
   };

@@ -11,12 +11,11 @@ import { loadBillingConfig } from './config';
 const config = loadConfigOrExit(() => loadBillingConfig());
 const logger = createLogger({ service: 'billing', level: config.logLevel, pretty: config.logPretty });
 const metrics = createServiceMetrics('billing');
-const database = createDatabase({ url: config.databaseUrl, poolMax: config.databasePoolMax });
+const database = createDatabase(config.database);
 
 const { client: flags } = connectFeatureFlags({
   db: database.db,
   redisUrl: config.redisUrl,
-  toggles: config.features,
   settings: config.flags,
   logger,
 });

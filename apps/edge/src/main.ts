@@ -3,9 +3,10 @@ import { loadConfigOrExit } from '@tp/config';
 import { startServer } from '@tp/http';
 import { createLogger } from '@tp/logging';
 import { jwksMetrics, createServiceMetrics } from '@tp/metrics';
+import { waitForRedis } from '@tp/redis';
 import { createApp } from './app';
 import { loadEdgeConfig } from './config';
-import { createRedis, waitForRedis } from './create-redis';
+import { createRedis } from './create-redis';
 
 const config = loadConfigOrExit(() => loadEdgeConfig());
 const logger = createLogger({ service: 'edge', level: config.logLevel, pretty: config.logPretty });

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import {
   databaseEnv,
-  featureToggleEnv,
-  featureToggles,
+  databaseSettings,
   keycloakEnv,
   keycloakSettings,
   loadConfig,
@@ -15,14 +14,13 @@ import {
   type Env,
 } from '@tp/config';
 import { entitlementEnv, entitlementSettings } from '@tp/entitlements';
-import { featureFlagEnv, featureFlagSettings, killSwitchesFrom } from '@tp/feature-flags';
+import { featureFlagEnv, featureFlagSettings } from '@tp/feature-flags';
 
 const flagsEnvSchema = z.object({
   ...runtimeEnv,
   ...databaseEnv,
   ...redisEnv,
   ...keycloakEnv,
-  ...featureToggleEnv,
   ...featureFlagEnv,
   ...entitlementEnv,
   FLAGS_PORT: port(4004),
@@ -37,11 +35,9 @@ export function loadFlagsConfig(env?: Env) {
     ...runtimeSettings(parsed),
     port: parsed.FLAGS_PORT,
     metricsPort: metricsPortSetting(parsed.FLAGS_METRICS_PORT, parsed.NODE_ENV, 9404),
-    databaseUrl: parsed.DATABASE_URL,
-    databasePoolMax: parsed.DATABASE_POOL_MAX,
+    database: databaseSettings(parsed),
     redisUrl: parsed.REDIS_URL,
     auth: keycloakSettings(parsed),
-    killSwitches: killSwitchesFrom(featureToggles(parsed)),
     flags: featureFlagSettings(parsed),
     entitlements: entitlementSettings(parsed),
   };

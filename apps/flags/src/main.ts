@@ -2,28 +2,22 @@ import { TokenVerifier } from '@tp/auth';
 import { loadConfigOrExit } from '@tp/config';
 import { createDatabase } from '@tp/db';
 import { connectEntitlementCache } from '@tp/entitlements';
-import { createFlagSubscriber, FeatureFlagClient, loadFlagDefinitions } from '@tp/feature-flags';
+import { connectFeatureFlags } from '@tp/feature-flags';
 import { startServer } from '@tp/http';
 import { createLogger } from '@tp/logging';
 import { jwksMetrics, createServiceMetrics } from '@tp/metrics';
+import { createRedisConnection } from '@tp/redis';
 import { createApp } from './app';
 import { loadFlagsConfig } from './config';
-import { createPublisher } from './create-publisher';
 
 const config = loadConfigOrExit(() => loadFlagsConfig());
 const logger = createLogger({ service: 'flags', level: config.logLevel, pretty: config.logPretty });
-const database = createDatabase({ url: config.databaseUrl, poolMax: config.databasePoolMax });
+const database = createDatabase(config.database);
 const metrics = createServiceMetrics('flags');
 const verifier = new TokenVerifier({ ...config.auth, ...jwksMetrics(metrics.registry) });
-const publisher = createPublisher(config.redisUrl, logger);
-const flags = new FeatureFlagClient({
-  load: () => loadFlagDefinitions(database.db),
-  killSwitches: config.killSwitches,
-  ttlMs: config.flags.cacheTtlMs,
-  subscriber: createFlagSubscriber(config.redisUrl, logger),
-  channel: config.flags.channel,
-  logger,
-});
+// Fail fast: a change message lost during an outage only delays readers until their cache TTL.
+const publisher = createRedisConnection(config.redisUrl, logger, { name: 'Flags publisher', mode: 'fail-fast' });
+const { client: flags } = connectFeatureFlags({ db: database.db, redisUrl: config.redisUrl, settings: config.flags, logger });
 
 const entitlements = connectEntitlementCache({ redisUrl: config.redisUrl, settings: config.entitlements, logger });
 

@@ -19,7 +19,7 @@ if (process.argv.includes('--worker')) {
 } else {
   const config = loadConfigOrExit(() => loadUploadConfig());
   const logger = createLogger({ service: 'upload', level: config.logLevel, pretty: config.logPretty });
-  const database = createDatabase({ url: config.databaseUrl, poolMax: config.databasePoolMax });
+  const database = createDatabase(config.database);
   const redis = createQueueRedis(config.redisUrl, 'producer', logger);
   const queue = new ProcessingQueue(redis, config.queue);
   const storage = new ObjectStorage(config.s3);
@@ -28,7 +28,6 @@ if (process.argv.includes('--worker')) {
   const { client: flags } = connectFeatureFlags({
     db: database.db,
     redisUrl: config.redisUrl,
-    toggles: config.features,
     settings: config.flags,
     logger,
   });

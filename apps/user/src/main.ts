@@ -11,13 +11,12 @@ import { loadUserConfig } from './config';
 
 const config = loadConfigOrExit(() => loadUserConfig());
 const logger = createLogger({ service: 'user', level: config.logLevel, pretty: config.logPretty });
-const database = createDatabase({ url: config.databaseUrl, poolMax: config.databasePoolMax });
+const database = createDatabase(config.database);
 const metrics = createServiceMetrics('user');
 const verifier = new TokenVerifier({ ...config.auth, ...jwksMetrics(metrics.registry) });
 const { client: flags, subscriber } = connectFeatureFlags({
   db: database.db,
   redisUrl: config.redisUrl,
-  toggles: config.features,
   settings: config.flags,
   logger,
 });

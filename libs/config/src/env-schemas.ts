@@ -38,6 +38,16 @@ export const databaseEnv = {
   DATABASE_POOL_MAX: positiveInt(10),
 };
 
+export interface DatabaseSettings {
+  url: string;
+  poolMax: number;
+}
+
+/** What createDatabase takes, from the `databaseEnv` fields. */
+export function databaseSettings(env: { DATABASE_URL: string; DATABASE_POOL_MAX: number }): DatabaseSettings {
+  return { url: env.DATABASE_URL, poolMax: env.DATABASE_POOL_MAX };
+}
+
 export const redisEnv = {
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
 };
@@ -105,38 +115,6 @@ export function keycloakSettings(env: {
       staleIfErrorMs: env.JWKS_STALE_IF_ERROR_MS,
       timeoutMs: env.JWKS_TIMEOUT_MS,
     },
-  };
-}
-
-/**
- * Environment kill switches. `false` turns a feature off everywhere and wins over any
- * database flag; `true` leaves the decision to the database flag of the same name.
- */
-export const featureToggleEnv = {
-  FEATURE_ADS_ENABLED: booleanFlag(true),
-  FEATURE_PAYMENTS_ENABLED: booleanFlag(true),
-  FEATURE_PREMIUM_TOOLS_ENABLED: booleanFlag(true),
-  FEATURE_REGISTRATION_ENABLED: booleanFlag(true),
-};
-
-export interface FeatureToggles {
-  ads: boolean;
-  payments: boolean;
-  premiumTools: boolean;
-  registration: boolean;
-}
-
-export function featureToggles(env: {
-  FEATURE_ADS_ENABLED: boolean;
-  FEATURE_PAYMENTS_ENABLED: boolean;
-  FEATURE_PREMIUM_TOOLS_ENABLED: boolean;
-  FEATURE_REGISTRATION_ENABLED: boolean;
-}): FeatureToggles {
-  return {
-    ads: env.FEATURE_ADS_ENABLED,
-    payments: env.FEATURE_PAYMENTS_ENABLED,
-    premiumTools: env.FEATURE_PREMIUM_TOOLS_ENABLED,
-    registration: env.FEATURE_REGISTRATION_ENABLED,
   };
 }
 

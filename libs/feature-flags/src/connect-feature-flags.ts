@@ -1,9 +1,7 @@
 import type { Redis } from 'ioredis';
-import type { FeatureToggles } from '@tp/config';
 import type { Db } from '@tp/db';
 import type { Logger } from '@tp/logging';
 import { createFlagSubscriber } from './create-flag-subscriber';
-import { killSwitchesFrom } from './evaluate-flag';
 import { FeatureFlagClient } from './feature-flag-client';
 import type { FeatureFlagSettings } from './flag-env';
 import { loadFlagDefinitions } from './load-flag-definitions';
@@ -11,7 +9,6 @@ import { loadFlagDefinitions } from './load-flag-definitions';
 export interface ConnectFeatureFlagsOptions {
   db: Db;
   redisUrl: string;
-  toggles: FeatureToggles;
   settings: FeatureFlagSettings;
   logger: Logger;
 }
@@ -25,7 +22,7 @@ export function connectFeatureFlags(options: ConnectFeatureFlagsOptions): { clie
   const subscriber = createFlagSubscriber(options.redisUrl, options.logger);
   const client = new FeatureFlagClient({
     load: () => loadFlagDefinitions(options.db),
-    killSwitches: killSwitchesFrom(options.toggles),
+    killSwitches: options.settings.killSwitches,
     ttlMs: options.settings.cacheTtlMs,
     subscriber,
     channel: options.settings.channel,

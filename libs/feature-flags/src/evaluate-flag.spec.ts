@@ -1,4 +1,4 @@
-import { evaluateAll, evaluateFlag, killSwitchesFrom, rolloutBucket } from './evaluate-flag';
+import { evaluateAll, evaluateFlag, rolloutBucket } from './evaluate-flag';
 import type { FlagDefinition, KillSwitches } from './flag-types';
 
 const ALL_ON: KillSwitches = { ads: true, payments: true, 'premium-tools': true, registration: true };
@@ -146,7 +146,7 @@ describe('percentage rollout', () => {
 describe('evaluateAll', () => {
   it('evaluates the env-backed keys and every DB flag, sorted by key', () => {
     const flags = new Map([['beta-ui', flag({ key: 'beta-ui', tiers: ['PREMIUM'] })]]);
-    const results = evaluateAll(flags, killSwitchesFrom({ ads: false, payments: true, premiumTools: true, registration: true }), {
+    const results = evaluateAll(flags, { ads: false, payments: true, 'premium-tools': true, registration: true }, {
       userId: 'u1',
       tier: 'FREE',
     });

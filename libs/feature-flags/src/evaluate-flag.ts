@@ -78,8 +78,3 @@ export function evaluateAll(
   }
   return results;
 }
-
-/** The env toggles from @tp/config under their flag keys. */
-export function killSwitchesFrom(toggles: { ads: boolean; payments: boolean; premiumTools: boolean; registration: boolean }): KillSwitches {
-  return { ads: toggles.ads, payments: toggles.payments, 'premium-tools': toggles.premiumTools, registration: toggles.registration };
-}

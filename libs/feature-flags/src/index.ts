@@ -1,5 +1,5 @@
 export { murmur3 } from './murmur3';
-export { evaluateFlag, evaluateAll, rolloutBucket, killSwitchesFrom } from './evaluate-flag';
+export { evaluateFlag, evaluateAll, rolloutBucket } from './evaluate-flag';
 export {
   ENV_FLAG_KEYS,
   FLAG_KEY_PATTERN,

@@ -6,6 +6,7 @@ import { TokenVerifier } from '@tp/auth';
 import type { DevIdentityProvider } from '@tp/dev-identity-provider';
 import { startServer, type RunningServer } from '@tp/http';
 import { createLogger } from '@tp/logging';
+import { waitForRedis } from '@tp/redis';
 import {
   createTestDatabase,
   keycloakEnvFor,
@@ -118,19 +119,9 @@ export async function startBackends(): Promise<Backends> {
   };
 }
 
-function redisReady(redis: Redis, timeoutMs: number): Promise<void> {
-  if (redis.status === 'ready') return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      redis.off('ready', onReady);
-      reject(new Error(`Redis not ready after ${timeoutMs} ms (status ${redis.status})`));
-    }, timeoutMs);
-    const onReady = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    redis.once('ready', onReady);
-  });
+/** Rejects when Redis is not ready within `timeoutMs` (a test must not start on a racy limiter). */
+export async function redisReady(redis: Redis, timeoutMs: number): Promise<void> {
+  if (!(await waitForRedis(redis, timeoutMs))) throw new Error(`Redis not ready after ${timeoutMs} ms (status ${redis.status})`);
 }
 
 /**

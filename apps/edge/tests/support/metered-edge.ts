@@ -5,7 +5,7 @@ import { jwksMetrics, createServiceMetrics, parseExposition, type MetricSample }
 import { createApp } from '../../src/app';
 import { loadEdgeConfig } from '../../src/config';
 import { createRedis } from '../../src/create-redis';
-import type { RunningEdge } from './edge-stack';
+import { redisReady, type RunningEdge } from './edge-stack';
 
 export interface MeteredEdge extends RunningEdge {
   /** GET /metrics on the edge's separate metrics port, parsed. */
@@ -18,14 +18,7 @@ export async function startMeteredEdge(env: Record<string, string>): Promise<Met
   const config = loadEdgeConfig(env);
   const logger = createLogger({ service: 'edge', level: config.logLevel });
   const redis = createRedis(config.redisUrl, logger);
-  await new Promise<void>((resolve, reject) => {
-    if (redis.status === 'ready') return resolve();
-    const timer = setTimeout(() => reject(new Error('Redis not ready')), 5000);
-    redis.once('ready', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
+  await redisReady(redis, 5000);
   const metrics = createServiceMetrics('edge');
   const verifier = new TokenVerifier({ ...config.auth, ...jwksMetrics(metrics.registry) });
   const app = createApp({ config, redis, verifier, logger, metrics });

@@ -16,7 +16,7 @@ import { observeUploadWorker } from './worker-metrics';
 export async function startUploadWorker(): Promise<void> {
   const config = loadConfigOrExit(() => loadUploadConfig());
   const logger = createLogger({ service: 'upload-worker', level: config.logLevel, pretty: config.logPretty });
-  const database = createDatabase({ url: config.databaseUrl, poolMax: config.databasePoolMax });
+  const database = createDatabase(config.database);
   const redis = createQueueRedis(config.redisUrl, 'worker', logger);
   const storage = new ObjectStorage(config.s3);
   const clock = () => new Date();

@@ -1,0 +1,1 @@
+export { createRedisConnection, waitForRedis, type RedisConnectionOptions, type RedisMode } from './create-redis-connection';
