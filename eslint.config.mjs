@@ -30,8 +30,8 @@ const boundaries = (extraForAll, ignoredCircularDependencies = []) => [
     ignoredCircularDependencies,
     depConstraints: [
       { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: [...shared, ...extraForAll] },
-      // Layering: core libs (config, errors, logging, metrics, http, db, openapi) are plumbing with
-      // no business rule; feature libs (tiers, auth, feature-flags) hold the rules and may use core.
+      // Layering: core libs (config, errors, logging, metrics, http, db, openapi, redis) are plumbing with
+      // no business rule; feature libs (tiers, auth, feature-flags, entitlements) hold the rules.
       { sourceTag: 'type:core', onlyDependOnLibsWithTags: ['type:core', ...extraForAll] },
       { sourceTag: 'scope:dev', onlyDependOnLibsWithTags: shared },
       { sourceTag: 'scope:testing', onlyDependOnLibsWithTags: [...shared, 'scope:dev'] },

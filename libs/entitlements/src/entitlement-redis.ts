@@ -1,19 +1,8 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Logger } from '@tp/logging';
+import { createRedisConnection } from '@tp/redis';
 import { AccountCache } from './account-cache';
 import type { EntitlementSettings } from './entitlement-env';
-
-function reportOnce(redis: Redis, logger: Logger, what: string): Redis {
-  let reported = false;
-  redis.on('error', (err) => {
-    if (!reported) logger.warn({ err: { message: err.message } }, `${what}: Redis connection error`);
-    reported = true;
-  });
-  redis.on('ready', () => {
-    reported = false;
-  });
-  return redis;
-}
 
 /**
  * A service's AccountCache on its own subscriber connection (a subscribing connection can run
@@ -21,24 +10,13 @@ function reportOnce(redis: Redis, logger: Logger, what: string): Redis {
  * Call `start()` before serving and `close()` on shutdown.
  */
 export function connectEntitlementCache(options: { redisUrl: string; settings: EntitlementSettings; logger: Logger }): AccountCache {
-  const subscriber = new Redis(options.redisUrl, {
-    connectTimeout: 2000,
-    maxRetriesPerRequest: null,
-    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
-  });
-  reportOnce(subscriber, options.logger, 'Entitlement subscriber');
+  const subscriber = createRedisConnection(options.redisUrl, options.logger, { name: 'Entitlement subscriber', mode: 'blocking' });
   return new AccountCache({ ttlMs: options.settings.cacheTtlMs, subscriber, channel: options.settings.channel, logger: options.logger });
 }
 
 /** Billing's publishing connection: a webhook must not wait on an outage, so no offline queue and one retry. */
 export function createEntitlementPublisher(redisUrl: string, logger: Logger): Redis {
-  const redis = new Redis(redisUrl, {
-    connectTimeout: 2000,
-    maxRetriesPerRequest: 1,
-    enableOfflineQueue: false,
-    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
-  });
-  return reportOnce(redis, logger, 'Entitlement publisher');
+  return createRedisConnection(redisUrl, logger, { name: 'Entitlement publisher', mode: 'fail-fast' });
 }
 
 /**
