@@ -7,8 +7,8 @@ import type { ServiceMetrics } from '@tp/metrics';
 import { ApiRegistry, openApiHandler } from '@tp/openapi';
 import type { BillingConfig } from './config';
 import { WebhookService, type AnnounceChange } from './webhooks/webhook-service';
-import { PADDLE_WEBHOOK_PATH, paddleWebhookRoutes } from './webhooks/paddle-webhook-routes';
-import { countRejectedWebhooks, MeteredWebhookService, webhookEventCounter } from './webhooks/webhook-metrics';
+import { paddleWebhookRoutes } from './webhooks/paddle-webhook-routes';
+import { webhookEventCounter } from './webhooks/webhook-metrics';
 
 export interface BillingAppDeps {
   config: BillingConfig;
@@ -25,10 +25,8 @@ export interface BillingAppDeps {
 /** The billing service: Paddle Billing webhooks, verified, stored once and applied in order. */
 export function createApp(deps: BillingAppDeps): Express {
   const clock = deps.clock ?? (() => new Date());
-  const events = deps.metrics ? webhookEventCounter(deps.metrics.registry) : undefined;
-  const webhooks = events
-    ? new MeteredWebhookService(deps.database.pool, clock, events, deps.announceChange)
-    : new WebhookService(deps.database.pool, clock, deps.announceChange);
+  const count = deps.metrics ? webhookEventCounter(deps.metrics.registry) : () => undefined;
+  const webhooks = new WebhookService(deps.database.pool, clock, deps.announceChange);
   return createServiceApp({
     logger: deps.logger,
     metrics: deps.metrics,
@@ -37,15 +35,14 @@ export function createApp(deps: BillingAppDeps): Express {
     healthChecks: [{ name: 'postgres', required: true, readiness: true, run: deps.database.ping }],
     routes: (app) => {
       const api = new ApiRegistry();
-      if (events) app.post(PADDLE_WEBHOOK_PATH, countRejectedWebhooks(events, deps.config.flags.killSwitches.payments));
       app.use(
         paddleWebhookRoutes({
           webhooks,
           clock,
           secrets: deps.config.paddle.secrets,
           toleranceSeconds: deps.config.paddle.toleranceSeconds,
-          // Paddle is not a user: only the kill switch and the flag's global settings apply.
-          paymentsEnabled: () => deps.flags.isEnabled('payments', {}),
+          flags: deps.flags,
+          count,
         }, api),
       );
       // Internal: the edge merges this fragment into /docs/openapi.json.

@@ -13,6 +13,6 @@ export {
 export { FeatureFlagClient, publishFlagChange, type FeatureFlagClientOptions, type FlagSnapshot } from './feature-flag-client';
 export { loadFlagDefinitions, toFlagDefinition } from './load-flag-definitions';
 export { createFlagSubscriber } from './create-flag-subscriber';
-export { requireFlag, contextFromRequest, type TierOf } from './require-flag';
+export { requireFlag, contextFromRequest, type RequireFlagOptions, type TierOf } from './require-flag';
 export { featureFlagEnv, featureFlagSettings, type FeatureFlagSettings } from './flag-env';
 export { connectFeatureFlags, type ConnectFeatureFlagsOptions } from './connect-feature-flags';

@@ -20,7 +20,7 @@ describe('requireFlag', () => {
     const app = createServiceApp({
       logger,
       routes: (routes) => {
-        routes.get('/pay', requireFlag(flags, 'payments', 'Payments are currently disabled'), (_req, res) => void res.json({ ok: true }));
+        routes.get('/pay', requireFlag(flags, 'payments', { message: 'Payments are currently disabled' }), (_req, res) => void res.json({ ok: true }));
         routes.get('/tools', requireFlag(flags, 'premium-tools'), (_req, res) => void res.json({ ok: true }));
       },
     });

@@ -1,10 +1,12 @@
 import express, { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
-import { ServiceUnavailableError, UnauthorizedError, ValidationError } from '@tp/errors';
+import { UnauthorizedError, ValidationError } from '@tp/errors';
+import { requireFlag, type FeatureFlagClient } from '@tp/feature-flags';
 import type { ApiRegistry, RouteDoc } from '@tp/openapi';
-import { envelopeSchema, parsePaddleEvent } from './paddle-event';
+import { envelopeSchema, parsePaddleEvent, type PaddleEvent } from './paddle-event';
 import { verifyPaddleSignature } from './paddle-signature';
-import type { WebhookService } from './webhook-service';
+import type { CountWebhook } from './webhook-metrics';
+import type { WebhookOutcome, WebhookService } from './webhook-service';
 
 export const PADDLE_WEBHOOK_PATH = '/api/v1/webhooks/paddle';
 
@@ -13,15 +15,10 @@ export interface PaddleWebhookDeps {
   clock: () => Date;
   secrets: string[];
   toleranceSeconds: number;
-  /** The `payments` flag (env kill switch, then the DB flag): when off, 503 so Paddle keeps the event and retries. */
-  paymentsEnabled: () => Promise<boolean>;
+  /** Holds the `payments` flag (env kill switch, then the DB flag): when off, 503 so Paddle keeps the event and retries. */
+  flags: FeatureFlagClient;
+  count: CountWebhook;
 }
-
-const paymentsSwitch =
-  (enabled: () => Promise<boolean>): RequestHandler =>
-  async (_req, _res, next) => {
-    next((await enabled()) ? undefined : new ServiceUnavailableError('Payments are disabled; retry later'));
-  };
 
 function parseJson(raw: Buffer): unknown {
   try {
@@ -29,6 +26,15 @@ function parseJson(raw: Buffer): unknown {
   } catch {
     throw new ValidationError('Webhook body is not valid JSON');
   }
+}
+
+/** Raw bytes, with a refused body (too large, unreadable) counted as an invalid payload. */
+function rawBody(count: CountWebhook): RequestHandler {
+  const read = express.raw({ type: '*/*', limit: '1mb' });
+  return (req, res, next) => read(req, res, (err?: unknown) => {
+    if (err) count('unknown', 'invalid_payload');
+    next(err);
+  });
 }
 
 const receivePaddleWebhook = {
@@ -60,15 +66,43 @@ const receivePaddleWebhook = {
   errors: [400, 401, 413, 503],
 } satisfies RouteDoc;
 
+/** A verified body as a Paddle event; anything else is counted and refused with 400. */
+function parseDelivery(raw: Buffer, count: CountWebhook): PaddleEvent {
+  try {
+    const event = parsePaddleEvent(parseJson(raw));
+    if (!event) throw new ValidationError('Webhook body is not a Paddle event');
+    return event;
+  } catch (err) {
+    count('unknown', 'invalid_payload');
+    throw err;
+  }
+}
+
+/** Stores and applies the event, counted by its type and outcome; a failure (database down) counts as `error`. */
+async function handle(deps: PaddleWebhookDeps, event: PaddleEvent): Promise<WebhookOutcome> {
+  try {
+    const outcome = await deps.webhooks.handle(event);
+    deps.count(event.eventType, outcome);
+    return outcome;
+  } catch (err) {
+    deps.count(event.eventType, 'error');
+    throw err;
+  }
+}
+
 /** POST /api/v1/webhooks/paddle: authenticated by the Paddle-Signature header, not a token. */
 export function paddleWebhookRoutes(deps: PaddleWebhookDeps, api: ApiRegistry): Router {
   const router = Router();
   api.mount(
     router,
     receivePaddleWebhook,
-    paymentsSwitch(deps.paymentsEnabled),
+    // Paddle is not a user: only the kill switch and the flag's global settings apply.
+    requireFlag(deps.flags, 'payments', {
+      message: 'Payments are disabled; retry later',
+      onRefused: () => deps.count('unknown', 'payments_disabled'),
+    }),
     // Raw bytes on this route only: no JSON parser may touch the body before it is verified.
-    express.raw({ type: '*/*', limit: '1mb' }),
+    rawBody(deps.count),
     async (req, res) => {
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const failure = verifyPaddleSignature(raw, req.get('paddle-signature'), {
@@ -79,11 +113,11 @@ export function paddleWebhookRoutes(deps: PaddleWebhookDeps, api: ApiRegistry): 
       if (failure) {
         // Never the signature or the body: only why it was refused.
         req.log.warn({ reason: failure, bytes: raw.length }, 'Rejected Paddle webhook');
+        deps.count('unknown', 'invalid_signature');
         throw new UnauthorizedError('Invalid webhook signature');
       }
-      const event = parsePaddleEvent(parseJson(raw));
-      if (!event) throw new ValidationError('Webhook body is not a Paddle event');
-      const outcome = await deps.webhooks.handle(event);
+      const event = parseDelivery(raw, deps.count);
+      const outcome = await handle(deps, event);
       req.log.info({ eventId: event.eventId, eventType: event.eventType, outcome }, 'Paddle webhook');
       res.json({ received: true, eventId: event.eventId, outcome });
     },

@@ -4,6 +4,7 @@ import { signPaddlePayload } from '../../src/webhooks/paddle-signature';
 import { PADDLE_WEBHOOK_PATH } from '../../src/webhooks/paddle-webhook-routes';
 import { startServer, type RunningServer } from '@tp/http';
 import { createLogger, type Logger } from '@tp/logging';
+import { createServiceMetrics, parseExposition, sampleValue } from '@tp/metrics';
 import { createTestDatabase, testFlagClient, type TestDatabase } from '@tp/testing';
 import { createApp } from '../../src/app';
 import { loadBillingConfig } from '../../src/config';
@@ -29,6 +30,8 @@ export interface BillingService {
   rows: <T>(sql: string, params?: unknown[]) => Promise<T[]>;
   /** A users row as the user service would create it on first sign-in; returns its id. */
   createUser: (id?: string) => Promise<string>;
+  /** `webhook_events_total` summed over the series with these labels, as the metrics port serves it. */
+  webhookCount: (labels: Record<string, string>) => Promise<number>;
   stop: () => Promise<void>;
 }
 
@@ -53,7 +56,8 @@ export async function startBillingService(options: StartBillingOptions = {}): Pr
   const logger = options.logger ?? createLogger({ service: 'billing', level: config.logLevel });
   const database = options.database ? options.database(testDb) : testDb.database;
   const flags = testFlagClient(testDb.database.db, config);
-  const app = createApp({ config, database, flags, logger });
+  const metrics = createServiceMetrics('billing');
+  const app = createApp({ config, database, flags, logger, metrics });
   const server = await startServer(app, { port: 0, host: '127.0.0.1', logger, shutdownTimeoutMs: 1000 });
 
   const deliver: BillingService['deliver'] = async (body, { secrets = [TEST_SECRET], signedAt, signature } = {}) => {
@@ -84,6 +88,7 @@ export async function startBillingService(options: StartBillingOptions = {}): Pr
     deliver,
     rows,
     createUser,
+    webhookCount: async (labels) => sampleValue(parseExposition(await metrics.registry.metrics()), 'webhook_events_total', labels),
     stop: async () => {
       await server.close();
       if (database !== testDb.database) await database.close().catch(() => undefined);
