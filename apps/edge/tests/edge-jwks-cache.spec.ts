@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { sampleValue } from '@tp/metrics';
+import { call } from '@tp/testing';
 import { startMeteredEdge, type MeteredEdge } from './support/metered-edge';
-import { burst, call, closeAll, startBackends, type Backends } from './support/edge-stack';
+import { burst, closeAll, startBackends, type Backends } from './support/edge-stack';
 
 const INTERVAL_MS = 1000;
 

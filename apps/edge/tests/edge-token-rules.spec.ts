@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { call } from '@tp/testing';
 import { startDocsEdge, type DocsEdge } from './support/docs-edge';
-import { call, closeAll, startBackends, startEdge, type Backends, type RunningEdge } from './support/edge-stack';
+import { closeAll, startBackends, startEdge, type Backends, type RunningEdge } from './support/edge-stack';
 
 let stack: Backends;
 let edge: DocsEdge;

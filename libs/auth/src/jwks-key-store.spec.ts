@@ -1,20 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { DevIdentityProvider } from '@tp/dev-identity-provider';
-import { startTestIdentityProvider } from '@tp/testing';
+import { eventually, startTestIdentityProvider } from '@tp/testing';
 import { JwksKeyStore, type JwksFetchOutcome, type UnknownKidAnswer } from './jwks-key-store';
 
 const INTERVAL = 10_000;
 const MAX_AGE = 60_000;
 const STALE = 120_000;
-
-/** Polls until `check` holds (a background refresh finishing); fails after `timeoutMs`. */
-async function eventually(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe('JwksKeyStore', () => {
   let idp: DevIdentityProvider;

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Identity } from '@tp/auth';
 import { createLogger } from '@tp/logging';
-import { createTestDatabase, freePort, loadTestConfig, startTcpProxy, type TcpProxy, type TestDatabase } from '@tp/testing';
+import { createTestDatabase, eventually, freePort, loadTestConfig, startTcpProxy, type TcpProxy, type TestDatabase } from '@tp/testing';
 import { AccountCache } from './account-cache';
 import { AccountStore } from './account-store';
 import { connectEntitlementCache, createEntitlementPublisher, publishEntitlementChange } from './entitlement-redis';
@@ -16,16 +16,6 @@ const identity = (roles: string[] = []): Identity => {
   const userId = randomUUID();
   return { userId, email: `${userId}@example.com`, username: userId.slice(0, 8), roles, tier: 'FREE' };
 };
-
-/** Polls `check` until it holds; returns how long that took. */
-async function eventually(check: () => Promise<boolean>, timeoutMs: number): Promise<number> {
-  const started = Date.now();
-  while (Date.now() - started < timeoutMs) {
-    if (await check()) return Date.now() - started;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`not true within ${timeoutMs} ms`);
-}
 
 describe('UserAccounts with the AccountCache', () => {
   let testDb: TestDatabase;
