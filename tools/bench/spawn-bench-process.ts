@@ -25,7 +25,7 @@ export function cpuMicros(pid: number): number {
 }
 
 /** Polls until the server answers `path` with any status below 500. */
-async function waitForHttp(url: string, child: ChildProcess, timeoutMs = 30_000): Promise<void> {
+async function waitForHttp(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${url}: process exited early (${child.exitCode})`);

@@ -1,81 +1,134 @@
-// `npm run bench:upload`: a 200 MB upload through the edge into s3rver, against a baseline that
-// writes the same generated stream straight to s3rver, with the upload service's RSS sampled.
-import { readFileSync } from 'node:fs';
-import {
-  createTestDatabase,
-  ensureTemplateDatabase,
-  keycloakEnvFor,
-  loadTestConfig,
-  startS3Server,
-  startServiceProcess,
-  startTestIdentityProvider,
-} from '@tp/testing';
+// `npm run bench:upload [-- <MB> …]`: uploads through the edge into s3rver on the production bundles
+// (fresh edge and upload service per size), each against a direct multipart write of the same
+// generated stream to s3rver just before, with the upload service's RSS sampled every 20 ms. Default sizes 50, 200 and 1024 MB; above the PREMIUM file limit (200 MB)
+// the request carries several 200 MB files, which the service stores one after the other.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createTestDatabase, ensureTemplateDatabase, freePort, keycloakEnvFor, loadTestConfig, startS3Server, startTestIdentityProvider } from '@tp/testing';
+import { limitsFor } from '@tp/tiers';
 import { loadUploadConfig } from '../../apps/upload/src/config';
 import { ObjectStorage } from '../../apps/upload/src/storage/object-storage';
-import { multipartBody, postMultipart } from '../../apps/upload/tests/support/multipart-client';
+import { multipartBody, postMultipart, type FilePart } from '../../apps/upload/tests/support/multipart-client';
+import { buildBenchBundles, ROOT } from './build-bench-bundles';
+import { spawnApp } from './spawn-bench-process';
 
 const MB = 1024 * 1024;
-// `npm run bench:upload -- 50` runs another size, to compare memory growth across sizes.
-const SIZE = Number(process.argv[2] ?? 200) * MB;
+const MIB_TARGET = 32;
+const RATIO_TARGET = 0.9;
+const SIZES_MB = process.argv.slice(2).map(Number).filter((size) => size > 0);
 
 function rssKb(pid: number): number {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return Number(match?.[1] ?? 0);
 }
 
-/** tsx's CLI runs the service in a child process: follow to the deepest descendant. */
-function servicePid(pid: number): number {
-  let current = pid;
-  for (;;) {
-    const children = readFileSync(`/proc/${current}/task/${current}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
-    if (children.length === 0) return current;
-    current = Number(children[0]);
-  }
-}
-
 function sampleRss(pid: number) {
   const start = rssKb(pid);
   let peak = start;
-  const timer = setInterval(() => (peak = Math.max(peak, rssKb(pid))), 50);
-  return { start, stop: () => (clearInterval(timer), { start, peak }) };
+  const timer = setInterval(() => (peak = Math.max(peak, rssKb(pid))), 20);
+  return () => {
+    clearInterval(timer);
+    return { startMiB: start / 1024, peakMiB: Math.max(peak, rssKb(pid)) / 1024 };
+  };
 }
 
-const mbps = (bytes: number, ms: number) => (bytes / MB / (ms / 1000)).toFixed(1);
+/** One file up to the PREMIUM limit, else as many full-size files as the size needs. */
+function filesFor(sizeMb: number): FilePart[] {
+  const limit = limitsFor('PREMIUM').maxFileSizeBytes;
+  const files: FilePart[] = [];
+  for (let left = sizeMb * MB; left > 0; left -= limit) files.push({ field: 'files', filename: `bench-${files.length}.bin`, size: Math.min(limit, left) });
+  return files.length === 1 ? [{ filename: 'bench.bin', size: files[0]!.size }] : files;
+}
+
+const mbps = (bytes: number, ms: number) => bytes / MB / (ms / 1000);
+
+interface Stack {
+  edgeUrl: string;
+  uploadPid: number;
+  stop: () => Promise<void>;
+}
+
+/** A fresh upload service and edge per size, so each RSS growth starts from a just-started process. */
+async function startStack(env: Record<string, string>): Promise<Stack> {
+  const stamp = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  const upload = await spawnApp(
+    'upload',
+    { ...env, UPLOAD_QUEUE_NAME: `bench-${stamp}`, UPLOAD_IP_HASH_SECRET: `bench-${stamp}-secret`, UPLOAD_METRICS_PORT: String(await freePort()) },
+    'UPLOAD_PORT',
+    { logFile: join(ROOT, 'bench-results', 'upload-bench-upload.log') },
+  );
+  const edge = await spawnApp(
+    'edge',
+    { ...env, UPLOAD_SERVICE_URL: upload.url, CORS_ORIGINS: 'https://app.example.com', RATE_LIMIT_PREFIX: `rl:bench:${stamp}:`, EDGE_METRICS_PORT: String(await freePort()) },
+    'EDGE_PORT',
+    { logFile: join(ROOT, 'bench-results', 'upload-bench-edge.log') },
+  );
+  return {
+    edgeUrl: edge.url,
+    uploadPid: upload.pid,
+    stop: async () => {
+      await edge.stop();
+      await upload.stop();
+    },
+  };
+}
 
 async function main(): Promise<void> {
+  buildBenchBundles(['edge', 'upload']);
+  mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
   const { TEST_POSTGRES_URL, TEST_REDIS_URL } = loadTestConfig();
   await ensureTemplateDatabase(TEST_POSTGRES_URL);
   const db = await createTestDatabase();
   const idp = await startTestIdentityProvider();
   const s3 = await startS3Server();
-  const env = { ...keycloakEnvFor(idp), DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, S3_ENDPOINT: s3.endpoint, LOG_LEVEL: 'warn', UPLOAD_QUEUE_NAME: `bench-${Date.now()}` };
-  const upload = await startServiceProcess('upload', env, 'UPLOAD_PORT');
-  const edge = await startServiceProcess('edge', { ...env, UPLOAD_SERVICE_URL: upload.url, RATE_LIMIT_PREFIX: `rl:bench:${Date.now()}:` }, 'EDGE_PORT');
+  const env = { ...keycloakEnvFor(idp), NODE_ENV: 'production', DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, S3_ENDPOINT: s3.endpoint, LOG_LEVEL: 'warn' };
+  const results: Array<Record<string, number | boolean>> = [];
   try {
     const storage = new ObjectStorage(loadUploadConfig({ S3_ENDPOINT: s3.endpoint }).s3);
     await storage.ensureBucket();
-    const baselineStarted = performance.now();
-    await storage.write('bench/baseline', multipartBody([{ filename: 'b', size: SIZE }]).stream, () => 'application/octet-stream');
-    const baselineMs = performance.now() - baselineStarted;
-
     const token = await idp.passwordGrant('premium@example.com', 'password');
-    const rss = sampleRss(servicePid(upload.child.pid!));
-    const started = performance.now();
-    const reply = await postMultipart(`${edge.url}/api/v1/upload`, [{ filename: 'bench.bin', size: SIZE }], { token });
-    const elapsed = performance.now() - started;
-    const { start, peak } = rss.stop();
-    if (reply.status !== 201) throw new Error(`upload failed: ${reply.status} ${reply.text}`);
-    console.log(`baseline  direct multipart write to s3rver: ${mbps(SIZE, baselineMs)} MB/s (${(baselineMs / 1000).toFixed(2)} s)`);
-    console.log(`through   client → edge → upload → s3rver: ${mbps(SIZE, elapsed)} MB/s (${(elapsed / 1000).toFixed(2)} s)`);
-    console.log(`ratio     ${(baselineMs / elapsed).toFixed(2)} of baseline throughput`);
-    console.log(`upload service RSS: start ${(start / 1024).toFixed(1)} MB, peak ${(peak / 1024).toFixed(1)} MB, growth ${((peak - start) / 1024).toFixed(1)} MB for a ${SIZE / MB} MB file`);
+    for (const sizeMb of SIZES_MB.length > 0 ? SIZES_MB : [50, 200, 1024]) {
+      const bytes = sizeMb * MB;
+      const baselineStarted = performance.now();
+      await storage.write(`bench/baseline-${sizeMb}`, multipartBody([{ filename: 'b', size: bytes }]).stream, () => 'application/octet-stream');
+      const baselineMs = performance.now() - baselineStarted;
+      await storage.remove(`bench/baseline-${sizeMb}`);
+
+      const stack = await startStack(env);
+      try {
+        const stopSampling = sampleRss(stack.uploadPid);
+        const started = performance.now();
+        const reply = await postMultipart(`${stack.edgeUrl}/api/v1/upload`, filesFor(sizeMb), { token });
+        const elapsed = performance.now() - started;
+        const { startMiB, peakMiB } = stopSampling();
+        if (reply.status !== 201) throw new Error(`upload failed: ${reply.status} ${reply.text}`);
+        const growthMiB = peakMiB - startMiB;
+        const ratio = baselineMs / elapsed;
+        results.push({ sizeMb, baselineMBps: mbps(bytes, baselineMs), throughMBps: mbps(bytes, elapsed), ratio, startMiB, peakMiB, growthMiB, growthPass: growthMiB <= MIB_TARGET });
+        console.log(
+          `${String(sizeMb).padStart(5)} MB: direct ${mbps(bytes, baselineMs).toFixed(1)} MB/s, through edge ${mbps(bytes, elapsed).toFixed(1)} MB/s ` +
+            `(ratio ${ratio.toFixed(2)}); upload service RSS ${startMiB.toFixed(1)} → peak ${peakMiB.toFixed(1)} MiB, growth ${growthMiB.toFixed(1)} MiB`,
+        );
+      } finally {
+        await stack.stop();
+      }
+    }
   } finally {
-    await edge.stop();
-    await upload.stop();
     await idp.stop();
     await db.drop();
     await s3.close();
   }
+  console.log('');
+  for (const result of results) {
+    console.log(`${result['growthPass'] ? 'PASS' : 'MISS'}  RSS growth ≤ ${MIB_TARGET} MiB at ${result['sizeMb']} MB  (${(result['growthMiB'] as number).toFixed(1)} MiB)`);
+  }
+  const at200 = results.find((result) => result['sizeMb'] === 200);
+  if (at200) {
+    const ratio = at200['ratio'] as number;
+    console.log(`${ratio >= RATIO_TARGET ? 'PASS' : 'MISS'}  200 MB through the edge ≥ ${RATIO_TARGET} × direct write  (${ratio.toFixed(2)})`);
+  }
+  mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
+  writeFileSync(join(ROOT, 'bench-results', 'upload-bench.json'), `${JSON.stringify({ node: process.version, date: new Date().toISOString(), results }, null, 2)}\n`);
 }
 
 void main().then(

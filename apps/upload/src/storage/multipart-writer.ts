@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { Client } from 'minio';
+import { collectYoungGarbage } from './collect-young-garbage';
 
 export interface WriteTarget {
   client: Client;
@@ -10,49 +11,82 @@ export interface WriteTarget {
   contentType: () => string;
 }
 
-/** Collects chunks into one part-sized buffer; never holds more than a part (plus one chunk). */
-class PartBuffer {
-  private chunks: Buffer[] = [];
+/**
+ * One part's worth of memory, allocated once per upload and refilled part after part. Chunks
+ * are copied in as they arrive and never kept, so a part costs no array of chunk references and
+ * no fresh part-sized Buffer.concat per part (that churn is what let the RSS climb by ~80 MB on
+ * a 200 MB upload before the garbage collector caught up).
+ */
+export class PartBuffer {
+  private readonly bytes: Buffer;
   size = 0;
 
-  push(chunk: Buffer): void {
-    this.chunks.push(chunk);
-    this.size += chunk.length;
+  constructor(capacity: number) {
+    this.bytes = Buffer.allocUnsafeSlow(capacity);
   }
 
-  take(): Buffer {
-    const part = Buffer.concat(this.chunks, this.size);
-    this.chunks = [];
+  get full(): boolean {
+    return this.size === this.bytes.length;
+  }
+
+  /** Copies what fits; returns the rest of the chunk (to go into the next part), if any. */
+  fill(chunk: Buffer): Buffer | undefined {
+    const taken = Math.min(chunk.length, this.bytes.length - this.size);
+    chunk.copy(this.bytes, this.size, 0, taken);
+    this.size += taken;
+    return taken < chunk.length ? chunk.subarray(taken) : undefined;
+  }
+
+  /** The filled bytes; valid until the next reset. */
+  view(): Buffer {
+    return this.bytes.subarray(0, this.size);
+  }
+
+  reset(): void {
     this.size = 0;
-    return part;
   }
 }
 
-async function uploadParts(target: WriteTarget, uploadId: string, first: Buffer, iterator: AsyncIterator<Buffer>) {
+/**
+ * Two part buffers: one is being sent while the other fills. Before a buffer is refilled its
+ * upload has finished, so memory stays at two parts whatever the file size, and the source is
+ * not read (backpressure reaches the client) while both are busy.
+ */
+async function uploadParts(target: WriteTarget, uploadId: string, first: PartBuffer, iterator: AsyncIterator<Buffer>, rest?: Buffer) {
   const { client, bucket, key, partSizeBytes } = target;
   const etags: Array<{ part: number; etag: string }> = [];
-  const buffer = new PartBuffer();
-  buffer.push(first);
+  const buffers = [first, new PartBuffer(partSizeBytes)];
+  let filling = 1;
   let part = 0;
-  // One part in flight while the next one fills: ~2 parts of memory, whatever the file size.
   let inFlight: Promise<void> = Promise.resolve();
-  const send = async (payload: Buffer) => {
+  const send = async (buffer: PartBuffer) => {
     await inFlight;
     part += 1;
     const number = part;
     inFlight = client
-      .uploadPart({ bucketName: bucket, objectName: key, uploadID: uploadId, partNumber: number, headers: {} }, payload)
+      .uploadPart({ bucketName: bucket, objectName: key, uploadID: uploadId, partNumber: number, headers: {} }, buffer.view())
       .then((result) => {
         etags.push({ part: number, etag: result.etag });
+        // The socket buffers this part arrived in are garbage now (see collectYoungGarbage).
+        collectYoungGarbage();
       });
     // Surface a failed part at once instead of after the next part filled.
     inFlight.catch(() => undefined);
   };
-  for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-    buffer.push(next.value);
-    if (buffer.size >= partSizeBytes) await send(buffer.take());
-  }
-  if (buffer.size > 0) await send(buffer.take());
+  await send(first);
+  const fillWith = async (chunk: Buffer | undefined) => {
+    for (let left = chunk; left !== undefined; ) {
+      left = buffers[filling]!.fill(left);
+      if (!buffers[filling]!.full) continue;
+      await send(buffers[filling]!);
+      filling = 1 - filling;
+      // The buffer about to be refilled is the one whose upload `send` just awaited.
+      buffers[filling]!.reset();
+    }
+  };
+  await fillWith(rest);
+  for (let next = await iterator.next(); !next.done; next = await iterator.next()) await fillWith(next.value);
+  if (buffers[filling]!.size > 0) await send(buffers[filling]!);
   await inFlight;
   etags.sort((a, b) => a.part - b.part);
   await client.completeMultipartUpload(bucket, key, uploadId, etags);
@@ -68,24 +102,25 @@ async function uploadParts(target: WriteTarget, uploadId: string, first: Buffer,
 export async function writeStreamToObject(target: WriteTarget, source: Readable): Promise<void> {
   const { client, bucket, key, partSizeBytes, contentType } = target;
   const iterator = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-  const head = new PartBuffer();
+  const head = new PartBuffer(partSizeBytes);
+  let rest: Buffer | undefined;
   let ended = false;
-  while (head.size < partSizeBytes) {
+  while (!head.full) {
     const next = await iterator.next();
     if (next.done) {
       ended = true;
       break;
     }
-    head.push(next.value);
+    rest = head.fill(next.value);
   }
-  const first = head.take();
   if (ended) {
-    await client.putObject(bucket, key, first, first.length, { 'Content-Type': contentType() });
+    const body = head.view();
+    await client.putObject(bucket, key, body, body.length, { 'Content-Type': contentType() });
     return;
   }
   const uploadId = await client.initiateNewMultipartUpload(bucket, key, { 'Content-Type': contentType() });
   try {
-    await uploadParts(target, uploadId, first, iterator);
+    await uploadParts(target, uploadId, head, iterator, rest);
   } catch (err) {
     source.destroy();
     await client.abortMultipartUpload(bucket, key, uploadId).catch(() => undefined);
