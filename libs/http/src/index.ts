@@ -11,3 +11,4 @@ export {
   type NestedChecks,
 } from './health';
 export { requestIdMiddleware, pickRequestId, REQUEST_ID_HEADER } from './request-id';
+export { runService, type Closer, type RunServiceOptions, type ServerSettings, type ServiceParts, type ServiceRuntimeConfig } from './run-service';
