@@ -1,0 +1,76 @@
+import { connect } from 'node:net';
+import type { DevIdentityProvider } from '@tp/dev-identity-provider';
+import { freePort, keycloakEnvFor, startTestIdentityProvider } from '@tp/testing';
+import { startDocsEdge, type DocsEdge } from './support/docs-edge';
+import { call, eventually, REDIS_URL, uniquePrefix } from './support/edge-stack';
+
+let idp: DevIdentityProvider;
+let edge: DocsEdge;
+let adminToken: string;
+
+beforeAll(async () => {
+  idp = await startTestIdentityProvider();
+  // No service behind the edge: the request log line is written whatever the upstream answers.
+  const closed = `http://127.0.0.1:${await freePort()}`;
+  edge = await startDocsEdge({
+    NODE_ENV: 'test',
+    ...keycloakEnvFor(idp),
+    USER_SERVICE_URL: closed,
+    FLAGS_SERVICE_URL: closed,
+    BILLING_SERVICE_URL: closed,
+    UPLOAD_SERVICE_URL: closed,
+    REDIS_URL,
+    RATE_LIMIT_PREFIX: uniquePrefix(),
+  });
+  adminToken = await idp.passwordGrant('admin@example.com', 'password');
+});
+
+afterAll(async () => {
+  await edge?.close();
+  await idp?.stop();
+});
+
+const requestLine = (requestId: string) =>
+  edge.logs.lines().find((line) => line['requestId'] === requestId && line['msg'] === 'Request completed');
+
+/** Sends a raw request line (absolute-form targets cannot be sent with fetch) and waits for the answer. */
+function rawGet(target: string, requestId: string): Promise<string> {
+  const { port } = new URL(edge.url);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ port: Number(port), host: '127.0.0.1' });
+    let text = '';
+    socket.on('data', (chunk) => {
+      text += chunk.toString();
+      if (text.includes('\r\n\r\n')) socket.destroy();
+    });
+    socket.on('close', () => resolve(text));
+    socket.on('error', reject);
+    socket.write(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Request-Id: ${requestId}\r\nConnection: close\r\n\r\n`);
+  });
+}
+
+describe('edge: credentials in logged URLs', () => {
+  it('authenticates ?%74oken= on /docs/openapi.json but keeps that token out of the log', async () => {
+    const reply = await call(`${edge.url}/docs/openapi.json?%74oken=${adminToken}`, { headers: { 'x-request-id': 'redact-encoded-1' } });
+    expect(reply.status).toBe(200);
+    expect(await eventually(() => requestLine('redact-encoded-1') !== undefined)).toBe(true);
+    expect(requestLine('redact-encoded-1')).toMatchObject({ statusCode: 200, url: '/docs/openapi.json?%74oken=[REDACTED]' });
+    expect(edge.logs.raw()).not.toContain(adminToken);
+  });
+
+  it('redacts x-upload-token and access_token passed in the query', async () => {
+    const url = `${edge.url}/api/v1/upload/anonymous/1?x-upload-token=upload-secret-1&access_token=access-secret-1`;
+    await call(url, { headers: { 'x-request-id': 'redact-upload-1' } });
+    expect(await eventually(() => requestLine('redact-upload-1') !== undefined)).toBe(true);
+    expect(requestLine('redact-upload-1')!['url']).toBe('/api/v1/upload/anonymous/1?x-upload-token=[REDACTED]&access_token=[REDACTED]');
+    expect(edge.logs.raw()).not.toMatch(/upload-secret-1|access-secret-1/);
+  });
+
+  it('redacts userinfo from an absolute-form request target', async () => {
+    const head = await rawGet(`http://someone:userinfo-secret-1@127.0.0.1/api/v1/flags`, 'redact-userinfo-1');
+    expect(head).toMatch(/^HTTP\/1\.1 \d{3}/);
+    expect(await eventually(() => requestLine('redact-userinfo-1') !== undefined)).toBe(true);
+    expect(requestLine('redact-userinfo-1')!['url']).toBe('http://[REDACTED]@127.0.0.1/api/v1/flags');
+    expect(edge.logs.raw()).not.toContain('userinfo-secret-1');
+  });
+});
