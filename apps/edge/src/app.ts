@@ -14,7 +14,6 @@ import { createRateLimiter } from './rate-limit/create-rate-limiter';
 import { serviceRoutes, type ServiceRoute } from './routing/service-routes';
 import { corsPolicy } from './security/cors-policy';
 import { securityHeaders } from './security/security-headers';
-import { stripIdentityHeaders } from './security/strip-identity-headers';
 
 export interface EdgeAppDeps {
   config: EdgeConfig;
@@ -41,7 +40,7 @@ const labelRoute =
 function routeChain(route: ServiceRoute, deps: EdgeAppDeps, rateLimiter: RequestHandler): RequestHandler[] {
   // The metric label is the route's prefix, never the raw path (ids would explode cardinality).
   const label = `${route.path}/*`;
-  const chain: RequestHandler[] = [labelRoute(label), stripIdentityHeaders()];
+  const chain: RequestHandler[] = [labelRoute(label)];
   if (route.auth !== 'none') {
     chain.push(
       route.rateLimited

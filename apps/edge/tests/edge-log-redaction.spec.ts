@@ -1,8 +1,9 @@
 import { connect } from 'node:net';
 import type { DevIdentityProvider } from '@tp/dev-identity-provider';
-import { freePort, keycloakEnvFor, startTestIdentityProvider } from '@tp/testing';
+import { freePort, startTestIdentityProvider } from '@tp/testing';
 import { startDocsEdge, type DocsEdge } from './support/docs-edge';
-import { call, eventually, REDIS_URL, uniquePrefix } from './support/edge-stack';
+import { call, eventually } from './support/edge-stack';
+import { singleUpstreamEnv } from './support/single-upstream-env';
 
 let idp: DevIdentityProvider;
 let edge: DocsEdge;
@@ -11,17 +12,7 @@ let adminToken: string;
 beforeAll(async () => {
   idp = await startTestIdentityProvider();
   // No service behind the edge: the request log line is written whatever the upstream answers.
-  const closed = `http://127.0.0.1:${await freePort()}`;
-  edge = await startDocsEdge({
-    NODE_ENV: 'test',
-    ...keycloakEnvFor(idp),
-    USER_SERVICE_URL: closed,
-    FLAGS_SERVICE_URL: closed,
-    BILLING_SERVICE_URL: closed,
-    UPLOAD_SERVICE_URL: closed,
-    REDIS_URL,
-    RATE_LIMIT_PREFIX: uniquePrefix(),
-  });
+  edge = await startDocsEdge(singleUpstreamEnv(idp, `http://127.0.0.1:${await freePort()}`));
   adminToken = await idp.passwordGrant('admin@example.com', 'password');
 });
 

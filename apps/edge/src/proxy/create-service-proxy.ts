@@ -4,6 +4,7 @@ import type { RequestHandler } from 'express';
 import { createProxyMiddleware } from 'http-proxy-middleware';
 import { BadGatewayError, GatewayTimeoutError, toErrorBody, type HttpError } from '@tp/errors';
 import type { Logger } from '@tp/logging';
+import { rewriteUpstreamHeaders } from '../security/upstream-headers';
 
 export interface ServiceProxyOptions {
   service: string;
@@ -47,16 +48,19 @@ function sendError(res: ServerResponse | Socket, req: IncomingMessage, error: Ht
 
 /**
  * Streams the request to the service untouched (no body parser runs before it) and the
- * response back. The request id header set by the edge is forwarded as-is.
+ * response back, with only the allowed request headers (see upstream-headers.ts).
  */
 export function createServiceProxy(options: ServiceProxyOptions): RequestHandler {
+  const targetHost = new URL(options.target).host;
   return createProxyMiddleware<IncomingMessage, ServerResponse>({
     target: options.target,
     agent: keepAliveAgent(),
-    xfwd: true,
+    // The edge sets X-Forwarded-* itself (http-proxy's xfwd appends to whatever the client sent).
+    xfwd: false,
     logger: undefined,
     on: {
-      proxyReq: (proxyReq: ClientRequest) => {
+      proxyReq: (proxyReq: ClientRequest, req: IncomingMessage) => {
+        rewriteUpstreamHeaders(proxyReq, req, targetHost);
         proxyReq.setTimeout(options.upstreamTimeoutMs, () => {
           proxyReq.destroy(Object.assign(new Error('Upstream idle timeout'), { code: UPSTREAM_TIMEOUT }));
         });
