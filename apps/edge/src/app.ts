@@ -70,6 +70,15 @@ export function createApp(deps: EdgeAppDeps): Express {
   const routes = serviceRoutes(deps.config);
   const onReject = deps.metrics ? countRateLimitRejections(deps.metrics.registry) : undefined;
   const rateLimiter = createRateLimiter({ redis: deps.redis, logger: deps.logger, onReject, ...deps.config.rateLimit });
+  // Its own, smaller per-IP budget: each uncached round calls every dependency.
+  const healthLimiter = createRateLimiter({
+    redis: deps.redis,
+    logger: deps.logger,
+    onReject,
+    windowMs: deps.config.rateLimit.windowMs,
+    max: deps.config.health.rateLimitMax,
+    prefix: `${deps.config.rateLimit.prefix}health:`,
+  });
   return createServiceApp({
     logger: deps.logger,
     jsonLimit: false,
@@ -77,6 +86,7 @@ export function createApp(deps: EdgeAppDeps): Express {
     metrics: deps.metrics,
     before: [securityHeaders(), corsPolicy(deps.config.corsOrigins)],
     healthChecks: edgeHealthChecks({ redis: deps.redis, jwksUri: deps.config.auth.jwksUri, verifier: deps.verifier, routes }),
+    health: { cacheMs: deps.config.health.cacheMs, detailedGuards: [healthLimiter] },
     routes: (app) => {
       mountDocs(app, { ...deps, rateLimiter }, routes);
       for (const route of routes) app.use(route.path, ...routeChain(route, deps, rateLimiter));

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import {
   booleanFlag,
   commaList,
+  healthEndpointEnv,
+  healthEndpointSettings,
   httpUrl,
   keycloakEnv,
   keycloakSettings,
@@ -22,6 +24,7 @@ const edgeEnvSchema = z
     ...runtimeEnv,
     ...redisEnv,
     ...keycloakEnv,
+    ...healthEndpointEnv,
     EDGE_PORT: port(4000),
     EDGE_METRICS_PORT: metricsPort,
     USER_SERVICE_URL: httpUrl.default('http://127.0.0.1:4001'),
@@ -62,6 +65,7 @@ export function loadEdgeConfig(env?: Env) {
     trustProxy: parsed.TRUST_PROXY,
     rateLimit: { max: parsed.RATE_LIMIT_MAX, windowMs: parsed.RATE_LIMIT_WINDOW_MS, prefix: parsed.RATE_LIMIT_PREFIX },
     upstreamTimeoutMs: parsed.UPSTREAM_TIMEOUT_MS,
+    health: healthEndpointSettings(parsed),
     services: { user: parsed.USER_SERVICE_URL, upload: parsed.UPLOAD_SERVICE_URL, flags: parsed.FLAGS_SERVICE_URL, billing: parsed.BILLING_SERVICE_URL },
   };
 }

@@ -153,3 +153,19 @@ export const trustProxySetting = (fallback: string) =>
       if (value === 'true') return true;
       return /^\d+$/.test(value) ? Number(value) : value;
     });
+
+const nonNegativeInt = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
+
+/**
+ * The edge's /health/detailed is public: one downstream round per HEALTH_CACHE_MS (0: only
+ * concurrent callers share a round) and at most HEALTH_RATE_LIMIT_MAX calls per IP per
+ * rate-limit window.
+ */
+export const healthEndpointEnv = {
+  HEALTH_CACHE_MS: nonNegativeInt(2000),
+  HEALTH_RATE_LIMIT_MAX: positiveInt(30),
+};
+
+export function healthEndpointSettings(env: { HEALTH_CACHE_MS: number; HEALTH_RATE_LIMIT_MAX: number }) {
+  return { cacheMs: env.HEALTH_CACHE_MS, rateLimitMax: env.HEALTH_RATE_LIMIT_MAX };
+}

@@ -2,7 +2,8 @@ import express, { type Express, type RequestHandler } from 'express';
 import { errorMiddleware, notFoundHandler } from '@tp/errors';
 import { createRequestLogger, type Logger } from '@tp/logging';
 import { httpMetricsRecorder, type ServiceMetrics } from '@tp/metrics';
-import { healthRouter, type HealthCheck } from './health';
+import type { HealthCheck } from './health';
+import { healthRouter } from './health-router';
 import { requestIdMiddleware } from './request-id';
 
 export interface ServiceAppOptions {
@@ -16,6 +17,8 @@ export interface ServiceAppOptions {
   before?: RequestHandler[];
   /** Request count, latency and error metrics by route template (served by startServer's metrics port). */
   metrics?: ServiceMetrics;
+  /** /health/detailed: how long a round is reused, and guards run before it (the edge's rate limit). */
+  health?: { cacheMs?: number; detailedGuards?: RequestHandler[] };
   /** Mounts the service's own routes. */
   routes: (app: Express) => void;
 }
@@ -35,7 +38,7 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   for (const middleware of options.before ?? []) app.use(middleware);
   // startServer flips `locals.shuttingDown` so readiness fails while in-flight requests drain.
   app.locals.shuttingDown = false;
-  app.use(healthRouter(options.healthChecks ?? [], () => app.locals.shuttingDown === true));
+  app.use(healthRouter(options.healthChecks ?? [], () => app.locals.shuttingDown === true, { logger: options.logger, ...options.health }));
   if (options.jsonLimit !== false) app.use(express.json({ limit: options.jsonLimit ?? '100kb' }));
   options.routes(app);
   app.use(notFoundHandler());

@@ -1,5 +1,3 @@
-import { Router } from 'express';
-
 export type CheckStatus = 'ok' | 'degraded' | 'down';
 
 export interface HealthCheck {
@@ -83,30 +81,4 @@ export async function runHealthChecks(checks: HealthCheck[]): Promise<HealthRepo
     else if (result.status !== 'ok' && report.status === 'ok') report.status = 'degraded';
   });
   return report;
-}
-
-/**
- * /health: liveness, no dependency calls. /health/ready: readiness checks only, so an
- * orchestrator stops routing to a replica that lost its database without restarting it.
- * /health/detailed: every check with its latency.
- */
-export function healthRouter(checks: HealthCheck[], isShuttingDown: () => boolean): Router {
-  const router = Router();
-  router.get('/health', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  router.get('/health/ready', async (_req, res) => {
-    if (isShuttingDown()) {
-      res.status(503).json({ status: 'down', checks: {}, reason: 'shutting down' });
-      return;
-    }
-    // Any readiness check that fails takes this replica out of rotation.
-    const report = await runHealthChecks(checks.filter((check) => check.readiness).map((check) => ({ ...check, required: true })));
-    res.status(report.status === 'down' ? 503 : 200).json(report);
-  });
-  router.get('/health/detailed', async (_req, res) => {
-    const report = await runHealthChecks(checks);
-    res.status(report.status === 'down' ? 503 : 200).json(report);
-  });
-  return router;
 }

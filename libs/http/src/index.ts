@@ -1,7 +1,7 @@
 export { createServiceApp, type ServiceAppOptions } from './create-service-app';
 export { startServer, type RunningServer, type StartServerOptions } from './start-server';
+export { healthRouter, type HealthRouterOptions } from './health-router';
 export {
-  healthRouter,
   runHealthChecks,
   NestedCheckError,
   type HealthCheck,
@@ -10,5 +10,6 @@ export {
   type CheckStatus,
   type NestedChecks,
 } from './health';
+export { createHealthMonitor, publicReport, type PublicCheck, type PublicHealthReport } from './health-monitor';
 export { requestIdMiddleware, pickRequestId, REQUEST_ID_HEADER } from './request-id';
 export { runService, type Closer, type RunServiceOptions, type ServerSettings, type ServiceParts, type ServiceRuntimeConfig } from './run-service';

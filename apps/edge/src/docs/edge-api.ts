@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { ApiRegistry, type RouteDoc } from '@tp/openapi';
 
+// Public: status and latency only; the error detail of a failing check goes to the edge's log.
 const checkSchema = z.object({
   status: z.enum(['ok', 'degraded', 'down']),
-  required: z.boolean(),
   latencyMs: z.number(),
-  error: z.string().optional(),
+  checks: z.record(z.string(), z.object({ status: z.enum(['ok', 'degraded', 'down']), latencyMs: z.number() })).optional(),
 });
 const healthReportSchema = z.object({ status: z.enum(['ok', 'degraded', 'down']), checks: z.record(z.string(), checkSchema) });
 
