@@ -11,9 +11,13 @@ import { countRateLimitRejections } from './metrics/rate-limit-metrics';
 import { createServiceProxy } from './proxy/create-service-proxy';
 import { authenticateCountingFailures } from './rate-limit/count-unauthorized';
 import { createRateLimiter } from './rate-limit/create-rate-limiter';
-import { serviceRoutes, type ServiceRoute } from './routing/service-routes';
+import { bufferBody } from './limits/buffer-body';
+import { requestDeadlines } from './limits/request-deadlines';
+import { upstreamGate } from './limits/upstream-gate';
+import { isStreamingPath, serviceRoutes, type ServiceRoute } from './routing/service-routes';
 import { corsPolicy } from './security/cors-policy';
 import { securityHeaders } from './security/security-headers';
+import { forwardHeaders } from './security/upstream-headers';
 
 export interface EdgeAppDeps {
   config: EdgeConfig;
@@ -37,7 +41,32 @@ const labelRoute =
     next();
   };
 
-function routeChain(route: ServiceRoute, deps: EdgeAppDeps, rateLimiter: RequestHandler): RequestHandler[] {
+/** One gate (in-flight cap) and one proxy (keep-alive agent) per service, shared by its routes. */
+interface Upstream {
+  gate: RequestHandler;
+  proxy: RequestHandler;
+}
+
+function upstreams(routes: ServiceRoute[], deps: EdgeAppDeps): Map<string, Upstream> {
+  const byService = new Map<string, Upstream>();
+  for (const route of routes) {
+    if (byService.has(route.service)) continue;
+    byService.set(route.service, {
+      gate: upstreamGate(route.service, deps.config.limits.upstream.maxInFlight),
+      proxy: createServiceProxy({
+        service: route.service,
+        target: route.target,
+        upstreamTimeoutMs: deps.config.upstreamTimeoutMs,
+        maxSockets: deps.config.limits.upstream.maxSockets,
+        queueTimeoutMs: deps.config.limits.upstream.queueTimeoutMs,
+        logger: deps.logger,
+      }),
+    });
+  }
+  return byService;
+}
+
+function routeChain(route: ServiceRoute, deps: EdgeAppDeps, rateLimiter: RequestHandler, upstream: Upstream): RequestHandler[] {
   // The metric label is the route's prefix, never the raw path (ids would explode cardinality).
   const label = `${route.path}/*`;
   const chain: RequestHandler[] = [labelRoute(label)];
@@ -49,25 +78,22 @@ function routeChain(route: ServiceRoute, deps: EdgeAppDeps, rateLimiter: Request
     );
   }
   if (route.rateLimited) chain.push(rateLimiter);
-  chain.push(
-    restoreOriginalUrl,
-    createServiceProxy({
-      service: route.service,
-      target: route.target,
-      upstreamTimeoutMs: deps.config.upstreamTimeoutMs,
-      logger: deps.logger,
-    }),
-  );
+  // Only a complete request takes an upstream slot (uploads stream, bounded by their idle limit).
+  if (!route.streaming) chain.push(bufferBody(deps.config.limits.maxBodyBytes));
+  chain.push(upstream.gate, forwardHeaders(), restoreOriginalUrl, upstream.proxy);
   return chain;
 }
 
 /**
- * The public gateway. Order: request id → request log → helmet → CORS → (per route)
- * JWT → rate limit → proxy; a 401 from the JWT step is counted against the client IP's
- * rate-limit bucket first (429 once spent). No body parser: request bodies stream to the services.
+ * The public gateway. Order: request id → request log → time bounds → helmet → CORS → (per
+ * route) JWT → rate limit → body read (short routes) → in-flight cap → allow-listed headers →
+ * proxy; a 401 from the JWT step is counted against the client IP's rate-limit bucket first
+ * (429 once spent). Upload bodies stream to the services; other bodies are read first, so a
+ * slow client never holds a service.
  */
 export function createApp(deps: EdgeAppDeps): Express {
   const routes = serviceRoutes(deps.config);
+  const byService = upstreams(routes, deps);
   const onReject = deps.metrics ? countRateLimitRejections(deps.metrics.registry) : undefined;
   const rateLimiter = createRateLimiter({ redis: deps.redis, logger: deps.logger, onReject, ...deps.config.rateLimit });
   // Its own, smaller per-IP budget: each uncached round calls every dependency.
@@ -84,12 +110,16 @@ export function createApp(deps: EdgeAppDeps): Express {
     jsonLimit: false,
     trustProxy: deps.config.trustProxy,
     metrics: deps.metrics,
-    before: [securityHeaders(), corsPolicy(deps.config.corsOrigins)],
+    before: [
+      requestDeadlines(deps.config.limits, (req) => isStreamingPath(routes, req.path)),
+      securityHeaders(),
+      corsPolicy(deps.config.corsOrigins),
+    ],
     healthChecks: edgeHealthChecks({ redis: deps.redis, jwksUri: deps.config.auth.jwksUri, verifier: deps.verifier, routes }),
     health: { cacheMs: deps.config.health.cacheMs, detailedGuards: [healthLimiter] },
     routes: (app) => {
       mountDocs(app, { ...deps, rateLimiter }, routes);
-      for (const route of routes) app.use(route.path, ...routeChain(route, deps, rateLimiter));
+      for (const route of routes) app.use(route.path, ...routeChain(route, deps, rateLimiter, byService.get(route.service)!));
     },
   });
 }

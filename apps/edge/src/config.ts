@@ -15,6 +15,8 @@ import {
   redisEnv,
   runtimeEnv,
   trustProxySetting,
+  trafficLimits,
+  trafficLimitsEnv,
   runtimeSettings,
   type Env,
 } from '@tp/config';
@@ -25,6 +27,7 @@ const edgeEnvSchema = z
     ...redisEnv,
     ...keycloakEnv,
     ...healthEndpointEnv,
+    ...trafficLimitsEnv,
     EDGE_PORT: port(4000),
     EDGE_METRICS_PORT: metricsPort,
     USER_SERVICE_URL: httpUrl.default('http://127.0.0.1:4001'),
@@ -37,8 +40,6 @@ const edgeEnvSchema = z
     RATE_LIMIT_WINDOW_MS: positiveInt(60_000),
     RATE_LIMIT_PREFIX: z.string().min(1).default('rl:'),
     UPSTREAM_TIMEOUT_MS: positiveInt(30_000),
-    /** Whole-request cap for slow clients; large uploads must fit inside it. */
-    REQUEST_TIMEOUT_MS: positiveInt(30 * 60_000),
     /** GET /docs (Swagger UI) and /docs/openapi.json; false → 404. */
     SWAGGER_ENABLED: booleanFlag(true),
     /** Only a token with the admin realm role may read the docs. */
@@ -57,7 +58,7 @@ export function loadEdgeConfig(env?: Env) {
     ...runtimeSettings(parsed),
     port: parsed.EDGE_PORT,
     metricsPort: metricsPortSetting(parsed.EDGE_METRICS_PORT, parsed.NODE_ENV, 9400),
-    requestTimeoutMs: parsed.REQUEST_TIMEOUT_MS,
+    limits: trafficLimits(parsed),
     docs: { enabled: parsed.SWAGGER_ENABLED, adminOnly: parsed.SWAGGER_ADMIN_ONLY },
     redisUrl: parsed.REDIS_URL,
     auth: keycloakSettings(parsed),

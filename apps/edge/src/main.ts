@@ -5,6 +5,7 @@ import { waitForRedis } from '@tp/redis';
 import { createApp } from './app';
 import { loadEdgeConfig } from './config';
 import { createRedis } from './create-redis';
+import { edgeServerOptions } from './edge-server-options';
 
 void runService({
   name: 'edge',
@@ -16,5 +17,5 @@ void runService({
     if (!(await waitForRedis(redis, 3000))) logger.warn('Redis not ready; starting without rate limiting until it is');
     return createApp({ config, redis, verifier, logger, metrics });
   },
-  server: (config) => ({ requestTimeoutMs: config.requestTimeoutMs }),
+  server: edgeServerOptions,
 });

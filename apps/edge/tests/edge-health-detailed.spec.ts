@@ -1,8 +1,8 @@
 import type { DevIdentityProvider } from '@tp/dev-identity-provider';
-import { freePort, startTestIdentityProvider, TEST_REALM } from '@tp/testing';
+import { call, freePort, startTestIdentityProvider, TEST_REALM } from '@tp/testing';
 import { startCountingProxy, type CountingProxy } from './support/counting-proxy';
 import { startEchoUpstream, type EchoUpstream } from './support/echo-upstream';
-import { burst, call } from './support/edge-stack';
+import { burst } from './support/edge-stack';
 import { startLoggedEdge, type LoggedEdge } from './support/logged-edge';
 import { singleUpstreamEnv } from './support/single-upstream-env';
 

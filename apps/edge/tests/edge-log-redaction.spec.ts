@@ -1,8 +1,7 @@
 import { connect } from 'node:net';
 import type { DevIdentityProvider } from '@tp/dev-identity-provider';
-import { freePort, startTestIdentityProvider } from '@tp/testing';
+import { call, eventually, freePort, startTestIdentityProvider } from '@tp/testing';
 import { startDocsEdge, type DocsEdge } from './support/docs-edge';
-import { call, eventually } from './support/edge-stack';
 import { singleUpstreamEnv } from './support/single-upstream-env';
 
 let idp: DevIdentityProvider;

@@ -53,6 +53,12 @@ export class NotFoundError extends HttpError {
   }
 }
 
+export class RequestTimeoutError extends HttpError {
+  constructor(message = 'The request did not arrive in time', options?: HttpErrorOptions) {
+    super(408, 'request_timeout', message, options);
+  }
+}
+
 export class ConflictError extends HttpError {
   constructor(message: string, options?: HttpErrorOptions) {
     super(409, 'conflict', message, options);

@@ -1,5 +1,6 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { capConnections } from './connection-cap';
 import type { Logger } from '@tp/logging';
 import { startMetricsServer, type Registry } from '@tp/metrics';
 
@@ -12,6 +13,10 @@ export interface StartServerOptions {
   shutdownTimeoutMs?: number;
   /** Whole-request timeout for clients (Node's default of 5 min would cut long uploads). */
   requestTimeoutMs?: number;
+  /** Time for a client to send its request headers (Node answers a raw 408 and closes). */
+  headersTimeoutMs?: number;
+  /** Open client connections; past it a new connection's request gets 503 JSON and the connection closes. */
+  maxConnections?: number;
   /** Serve this registry at GET /metrics on its own port (never on the public routes). */
   metrics?: { registry: Registry; port: number; host?: string };
   /** Install SIGTERM/SIGINT handlers that exit the process; off in tests. */
@@ -48,10 +53,20 @@ async function drain(server: Server, timeoutMs: number): Promise<void> {
 }
 
 export async function startServer(app: RequestListener, options: StartServerOptions): Promise<RunningServer> {
-  const server = createServer(app);
+  const cap = options.maxConnections === undefined ? undefined : capConnections(app, options.maxConnections);
+  const server = createServer(
+    {
+      // Node enforces headersTimeout/requestTimeout only when it sweeps its connections
+      // (30 s by default); a 1 s sweep keeps a slow client's overrun to about a second.
+      connectionsCheckingInterval: 1000,
+      ...(options.requestTimeoutMs === undefined ? {} : { requestTimeout: options.requestTimeoutMs }),
+      ...(options.headersTimeoutMs === undefined ? {} : { headersTimeout: options.headersTimeoutMs }),
+    },
+    cap?.listener ?? app,
+  );
+  cap?.attach(server);
   // Longer than any load balancer's idle timeout, so the proxy never reuses a socket we just closed.
   server.keepAliveTimeout = 65_000;
-  if (options.requestTimeoutMs !== undefined) server.requestTimeout = options.requestTimeoutMs;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host ?? '0.0.0.0', () => resolve());

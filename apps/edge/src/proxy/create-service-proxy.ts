@@ -1,32 +1,41 @@
 import { Agent, type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import { createProxyMiddleware } from 'http-proxy-middleware';
-import { BadGatewayError, GatewayTimeoutError, toErrorBody, type HttpError } from '@tp/errors';
+import { BadGatewayError, GatewayTimeoutError, ServiceUnavailableError, toErrorBody, type HttpError } from '@tp/errors';
 import type { Logger } from '@tp/logging';
-import { rewriteUpstreamHeaders } from '../security/upstream-headers';
+import { restoreClientHeaders } from '../security/upstream-headers';
 
 export interface ServiceProxyOptions {
   service: string;
   target: string;
   /** Idle time on the upstream socket before we give up with 504 (a streaming upload is never idle). */
   upstreamTimeoutMs: number;
+  /** Connections to this service; requests beyond wait for one, at most queueTimeoutMs (then 503). */
+  maxSockets: number;
+  queueTimeoutMs: number;
   logger: Logger;
 }
 
 const UPSTREAM_TIMEOUT = 'UPSTREAM_TIMEOUT';
+const UPSTREAM_BUSY = 'UPSTREAM_BUSY';
+/** The edge gave up on the client's request itself (request-deadlines.ts answered already). */
+const CLIENT_DEADLINE = 'CLIENT_DEADLINE';
 
 /**
  * One keep-alive agent per upstream: without it http-proxy opens a connection per request
  * and sends `Connection: close`, which halves throughput.
  */
-function keepAliveAgent(): Agent {
-  return new Agent({ keepAlive: true, keepAliveMsecs: 1000, maxSockets: 512, maxFreeSockets: 64, scheduling: 'lifo' });
+function keepAliveAgent(maxSockets: number): Agent {
+  return new Agent({ keepAlive: true, keepAliveMsecs: 1000, maxSockets, maxFreeSockets: 64, scheduling: 'lifo' });
 }
 
 function upstreamError(err: NodeJS.ErrnoException, service: string): HttpError {
   if (err.code === UPSTREAM_TIMEOUT || err.code === 'ETIMEDOUT') {
     return new GatewayTimeoutError(`The ${service} service did not answer in time`);
+  }
+  if (err.code === UPSTREAM_BUSY) {
+    return new ServiceUnavailableError(`The ${service} service is at capacity, retry shortly`, { headers: { 'retry-after': '1' } });
   }
   return new BadGatewayError(`The ${service} service is unavailable`);
 }
@@ -42,30 +51,62 @@ function sendError(res: ServerResponse | Socket, req: IncomingMessage, error: Ht
     return;
   }
   const { status, body } = toErrorBody(error, String(req.id ?? 'unknown'));
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  res.writeHead(status, { ...error.headers, 'content-type': 'application/json; charset=utf-8' });
   res.end(JSON.stringify(body));
 }
 
+type AgentInternals = { addRequest: (request: ClientRequest, options: unknown) => void };
+
 /**
- * Streams the request to the service untouched (no body parser runs before it) and the
- * response back, with only the allowed request headers (see upstream-headers.ts).
+ * Node queues a request for a free socket without any time limit; this agent gives each
+ * request one only within `queueTimeoutMs` (then 503). `addRequest` is where http.Agent
+ * receives every request it will carry, before the socket is known.
+ */
+function boundedAgent(maxSockets: number, queueTimeoutMs: number): Agent {
+  const agent = keepAliveAgent(maxSockets);
+  const internals = agent as unknown as AgentInternals;
+  const addRequest = internals.addRequest.bind(agent);
+  internals.addRequest = (request, options) => {
+    const timer = setTimeout(() => {
+      request.destroy(Object.assign(new Error('No upstream connection free in time'), { code: UPSTREAM_BUSY }));
+    }, queueTimeoutMs);
+    request.once('socket', () => clearTimeout(timer));
+    request.once('close', () => clearTimeout(timer));
+    addRequest(request, options);
+  };
+  return agent;
+}
+
+/**
+ * Streams the request to the service (uploads) or sends the body the edge read (buffer-body.ts),
+ * and streams the response back. Headers were reduced to the allowed ones by forwardHeaders.
  */
 export function createServiceProxy(options: ServiceProxyOptions): RequestHandler {
-  const targetHost = new URL(options.target).host;
   return createProxyMiddleware<IncomingMessage, ServerResponse>({
     target: options.target,
-    agent: keepAliveAgent(),
+    agent: boundedAgent(options.maxSockets, options.queueTimeoutMs),
     // The edge sets X-Forwarded-* itself (http-proxy's xfwd appends to whatever the client sent).
     xfwd: false,
+    // The service sees its own host; the public one is in X-Forwarded-Host.
+    changeOrigin: true,
     logger: undefined,
     on: {
-      proxyReq: (proxyReq: ClientRequest, req: IncomingMessage) => {
-        rewriteUpstreamHeaders(proxyReq, req, targetHost);
+      proxyReq: (proxyReq: ClientRequest, req: IncomingMessage, res: ServerResponse) => {
+        restoreClientHeaders(req, res as Response);
+        (res as Response).locals['abortUpstream'] = () =>
+          proxyReq.destroy(Object.assign(new Error('The edge ended the client request'), { code: CLIENT_DEADLINE }));
         proxyReq.setTimeout(options.upstreamTimeoutMs, () => {
           proxyReq.destroy(Object.assign(new Error('Upstream idle timeout'), { code: UPSTREAM_TIMEOUT }));
         });
       },
+      // Hop-by-hop: the service's keep-alive with the edge says nothing about the client's
+      // connection; http-proxy then answers per the client's own Connection header.
+      proxyRes: (proxyRes: IncomingMessage) => {
+        delete proxyRes.headers['connection'];
+        delete proxyRes.headers['keep-alive'];
+      },
       error: (err, req, res) => {
+        if ((err as NodeJS.ErrnoException).code === CLIENT_DEADLINE) return;
         const error = upstreamError(err as NodeJS.ErrnoException, options.service);
         options.logger.warn({ err, service: options.service, requestId: req.id }, error.message);
         sendError(res, req, error);

@@ -10,6 +10,16 @@ export interface ServiceRoute {
   /** 'none' skips token parsing entirely (signature-authenticated webhooks). */
   auth: AuthMode | 'none';
   rateLimited: boolean;
+  /**
+   * Bodies stream to the service as they arrive (uploads): long time limit plus an idle limit.
+   * Otherwise the edge reads the (small) body first, within EDGE_BODY_TIMEOUT_MS.
+   */
+  streaming?: boolean;
+}
+
+/** Whether a request is on a streaming route (prefix match, as Express mounts them). */
+export function isStreamingPath(routes: ServiceRoute[], path: string): boolean {
+  return routes.some((route) => route.streaming === true && (path === route.path || path.startsWith(`${route.path}/`)));
 }
 
 /** The public routing table: the one place to add a service behind the edge. */
@@ -21,7 +31,7 @@ export function serviceRoutes(config: EdgeConfig): ServiceRoute[] {
     // Paddle signs each delivery (checked by the billing service) and sends from a few IPs: no token, no rate limit.
     { path: '/api/v1/webhooks/paddle', service: 'billing', target: config.services.billing, auth: 'none', rateLimited: false },
     // More specific first: anonymous uploads (and their token read-back) need no bearer token.
-    { path: '/api/v1/upload/anonymous', service: 'upload', target: config.services.upload, auth: 'optional', rateLimited: true },
-    { path: '/api/v1/upload', service: 'upload', target: config.services.upload, auth: 'required', rateLimited: true },
+    { path: '/api/v1/upload/anonymous', service: 'upload', target: config.services.upload, auth: 'optional', rateLimited: true, streaming: true },
+    { path: '/api/v1/upload', service: 'upload', target: config.services.upload, auth: 'required', rateLimited: true, streaming: true },
   ];
 }

@@ -1,5 +1,5 @@
-import type { ClientRequest, IncomingMessage } from 'node:http';
-import type { Request } from 'express';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { RequestHandler, Response } from 'express';
 
 /**
  * The only request headers a service receives from the edge. An allow-list, not a deny-list:
@@ -34,20 +34,32 @@ export const UPSTREAM_HEADERS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Rewrites the upstream request's headers: drops whatever is not allowed, names the
- * target as Host, and sets X-Forwarded-For/-Proto/-Host from what the edge itself saw. A
- * client's own X-Forwarded-* values survive only where Express's `trust proxy` trusts the
- * hop that sent them (`req.ips` is the trusted part of the chain), so a client cannot
- * choose the IP a service counts quotas by.
+ * Replaces the request's headers, just before the proxy copies them, by what the service may
+ * receive: the allowed ones, and X-Forwarded-For/-Proto/-Host from what the edge itself saw.
+ * A client's own X-Forwarded-* values survive only where Express's `trust proxy` trusts the
+ * hop that sent them (`req.ips` is the trusted part of the chain), so a client cannot choose
+ * the IP a service counts quotas by. (The proxy names the target as Host.)
  */
-export function rewriteUpstreamHeaders(proxyReq: ClientRequest, incoming: IncomingMessage, targetHost: string): void {
-  const req = incoming as Request;
-  for (const name of proxyReq.getHeaderNames()) {
-    if (!UPSTREAM_HEADERS.has(name)) proxyReq.removeHeader(name);
-  }
-  proxyReq.setHeader('host', targetHost);
-  const chain = [...req.ips, req.socket.remoteAddress].filter((address): address is string => Boolean(address));
-  if (chain.length > 0) proxyReq.setHeader('x-forwarded-for', chain.join(', '));
-  proxyReq.setHeader('x-forwarded-proto', req.protocol);
-  if (req.host) proxyReq.setHeader('x-forwarded-host', req.host);
+export function forwardHeaders(): RequestHandler {
+  return (req, res, next) => {
+    const headers: IncomingHttpHeaders = {};
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (UPSTREAM_HEADERS.has(name)) headers[name] = value;
+    }
+    const chain = [...req.ips, req.socket.remoteAddress].filter((address): address is string => Boolean(address));
+    if (chain.length > 0) headers['x-forwarded-for'] = chain.join(', ');
+    headers['x-forwarded-proto'] = req.protocol;
+    if (req.host) headers['x-forwarded-host'] = req.host;
+    // http-proxy reads the client's own Connection header when it relays the answer; the
+    // proxy puts these back once the upstream request is built (restoreClientHeaders).
+    res.locals['clientHeaders'] = req.headers;
+    req.headers = headers;
+    next();
+  };
+}
+
+/** Called by the proxy once the upstream request has copied the forwarded headers. */
+export function restoreClientHeaders(req: IncomingMessage, res: Response): void {
+  const original = res.locals['clientHeaders'] as IncomingHttpHeaders | undefined;
+  if (original) req.headers = original;
 }

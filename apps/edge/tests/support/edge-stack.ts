@@ -25,6 +25,7 @@ export { call, eventually, UUID, type Reply } from '@tp/testing';
 import { createApp } from '../../src/app';
 import { loadEdgeConfig, type EdgeConfig } from '../../src/config';
 import { createRedis } from '../../src/create-redis';
+import { edgeServerOptions } from '../../src/edge-server-options';
 
 export const REDIS_URL = loadTestConfig().TEST_REDIS_URL;
 
@@ -142,7 +143,7 @@ export async function startEdge(env: Record<string, string>, options: { waitForR
     }
   }
   const app = createApp({ config, redis, verifier: new TokenVerifier(config.auth), logger });
-  const server = await startServer(app, { port: 0, host: '127.0.0.1', logger, shutdownTimeoutMs: 2000 });
+  const server = await startServer(app, { port: 0, host: '127.0.0.1', logger, shutdownTimeoutMs: 2000, ...edgeServerOptions(config) });
   return {
     url: server.url,
     config,

@@ -4,6 +4,7 @@ import { captureLogs, type LogCapture } from '@tp/testing';
 import { createApp } from '../../src/app';
 import { loadEdgeConfig, type EdgeConfig } from '../../src/config';
 import { createRedis } from '../../src/create-redis';
+import { edgeServerOptions } from '../../src/edge-server-options';
 
 export interface LoggedEdge {
   url: string;
@@ -26,7 +27,7 @@ export async function startLoggedEdge(env: Record<string, string>): Promise<Logg
     });
   });
   const app = createApp({ config, redis, verifier: new TokenVerifier(config.auth), logger: logs.logger });
-  const server = await startServer(app, { port: 0, host: '127.0.0.1', logger: logs.logger, shutdownTimeoutMs: 2000 });
+  const server = await startServer(app, { port: 0, host: '127.0.0.1', logger: logs.logger, shutdownTimeoutMs: 2000, ...edgeServerOptions(config) });
   return {
     url: server.url,
     config,
