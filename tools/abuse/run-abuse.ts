@@ -1,0 +1,87 @@
+// `npm run abuse [-- --url http://127.0.0.1:4000]`: a bounded abuse run (slowloris, health flood,
+// anonymous-upload flood), each with a fixed count and time, against a stack it starts itself on
+// free loopback ports, or against the given edge, which must be on loopback.
+import { parseArgs } from 'node:util';
+import { startAbuseStack, type AbuseStack } from './abuse-stack';
+import { anonymousUpload, flood, healthCall, percentile, slowloris, type FloodResult } from './attacks';
+
+const { values } = parseArgs({ options: { url: { type: 'string' } } });
+
+const SLOW_BODY_CLIENTS = 300;
+const SLOW_HEADER_CLIENTS = 100;
+const SLOWLORIS_MAX_MS = 40_000;
+const HEALTH_CONCURRENCY = 50;
+const HEALTH_WAVES = 4;
+const UPLOADS = 60;
+const UPLOAD_BYTES = 64 * 1024;
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+const ms = (value: number) => `${Math.round(value)} ms`;
+const statuses = (counts: Record<string, number>) =>
+  Object.entries(counts)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([status, count]) => `${status}×${count}`)
+    .join(' ');
+
+function loopbackOnly(url: string): string {
+  const { hostname } = new URL(url);
+  if (!['127.0.0.1', 'localhost', '[::1]', '::1'].includes(hostname)) {
+    process.stderr.write(`refusing ${url}: the abuse run only targets loopback\n`);
+    process.exit(1);
+  }
+  return url.replace(/\/+$/, '');
+}
+
+function floodLine(name: string, result: FloodResult): string {
+  return `${name}: ${statuses(result.statuses)} in ${ms(result.elapsedMs)}; latency p50 ${ms(percentile(result.latenciesMs, 50))}, max ${ms(Math.max(...result.latenciesMs))}`;
+}
+
+async function run(edgeUrl: string, stack: AbuseStack | undefined): Promise<void> {
+  say(`\n1. slowloris: ${SLOW_BODY_CLIENTS} clients trickle a webhook body (1 byte / 2 s of 1000), ${SLOW_HEADER_CLIENTS} trickle headers; each gives up after ${SLOWLORIS_MAX_MS / 1000} s`);
+  const slow = await slowloris(edgeUrl, SLOW_BODY_CLIENTS, SLOW_HEADER_CLIENTS, SLOWLORIS_MAX_MS);
+  const cut = (outcomes: typeof slow.bodies) => outcomes.filter((outcome) => outcome.elapsedMs < SLOWLORIS_MAX_MS - 500);
+  const times = (outcomes: typeof slow.bodies) => outcomes.map((outcome) => outcome.elapsedMs);
+  say(`   slow bodies:   ${statuses(countStatus(slow.bodies))}; cut by the edge ${cut(slow.bodies).length}/${SLOW_BODY_CLIENTS}, after p50 ${ms(percentile(times(slow.bodies), 50))}, max ${ms(Math.max(...times(slow.bodies)))}`);
+  say(`   slow headers:  ${statuses(countStatus(slow.headers))}; cut by the edge ${cut(slow.headers).length}/${SLOW_HEADER_CLIENTS}, after p50 ${ms(percentile(times(slow.headers), 50))}, max ${ms(Math.max(...times(slow.headers)))}`);
+  say(`   normal client meanwhile (GET /api/v1/flags every 200 ms, from 127.0.0.2): ${statuses(slow.probe.statuses)}; latency p50 ${ms(percentile(slow.probe.latenciesMs, 50))}, max ${ms(Math.max(...slow.probe.latenciesMs))}`);
+
+  say(`\n2. health flood: ${HEALTH_WAVES} waves of ${HEALTH_CONCURRENCY} concurrent GET /health/detailed from one IP`);
+  const before = stack?.jwksDownloads?.();
+  const health = await flood(healthCall(edgeUrl), HEALTH_CONCURRENCY, HEALTH_WAVES);
+  say(`   ${floodLine('answers', health)}`);
+  if (before !== undefined && stack?.jwksDownloads) {
+    say(`   JWKS downloads by the edge for ${HEALTH_CONCURRENCY * HEALTH_WAVES} calls: ${stack.jwksDownloads() - before}`);
+  }
+
+  say(`\n3. anonymous upload flood: ${UPLOADS} uploads of ${UPLOAD_BYTES / 1024} KB from one client, 10 at a time`);
+  const uploads = await flood(anonymousUpload(edgeUrl, UPLOAD_BYTES), 10, UPLOADS / 10);
+  say(`   ${floodLine('answers', uploads)} (201 = stored)`);
+}
+
+function countStatus(outcomes: Array<{ status: number }>): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const outcome of outcomes) {
+    const key = outcome.status === 0 ? 'closed' : String(outcome.status);
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return counts;
+}
+
+async function main(): Promise<void> {
+  const stack = values.url ? undefined : await startAbuseStack(say);
+  const edgeUrl = values.url ? loopbackOnly(values.url) : stack!.edgeUrl;
+  say(`abuse run against ${edgeUrl}${stack ? ' (own stack, production defaults)' : ''}`);
+  try {
+    await run(edgeUrl, stack);
+  } finally {
+    await stack?.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`abuse run failed: ${String(err)}\n`);
+    process.exit(1);
+  },
+);
