@@ -86,24 +86,34 @@ describe('edge: load shedding', () => {
   });
 
   it(`answers a real signed webhook within 1 s while ${SLOW_CLIENTS} slow clients trickle webhook bodies`, async () => {
+    const deliver = async () => {
+      const { body, signature } = signedWebhook(SECRET);
+      const started = performance.now();
+      const response = await fetch(`${edge.url}/api/v1/webhooks/paddle`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'paddle-signature': signature },
+        body,
+      });
+      await response.arrayBuffer();
+      return { status: response.status, latencyMs: performance.now() - started };
+    };
+    // Warm: the billing service's first event pays for its code paths and pool; that is not what is measured.
+    expect((await deliver()).status).toBe(200);
     const head = 'POST /api/v1/webhooks/paddle HTTP/1.1\r\nHost: edge\r\nContent-Type: application/json\r\nPaddle-Signature: ts=1;h1=00\r\nContent-Length: 1000';
+    let headsSent = 0;
     const slow: Array<Promise<SlowOutcome>> = [];
     for (let i = 0; i < SLOW_CLIENTS; i += 1) {
-      slow.push(slowRequest({ url: edge.url, head, bodyBytes: 1000, intervalMs: 2000, maxMs: 20_000 }));
+      slow.push(slowRequest({ url: edge.url, head, bodyBytes: 1000, intervalMs: 2000, maxMs: 20_000, onStarted: () => (headsSent += 1) }));
     }
-    // Let every slow client connect and send its headers first.
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    const { body, signature } = signedWebhook(SECRET);
-    const started = performance.now();
-    const response = await fetch(`${edge.url}/api/v1/webhooks/paddle`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'paddle-signature': signature },
-      body,
-    });
-    await response.arrayBuffer();
-    const latencyMs = performance.now() - started;
-    expect(response.status).toBe(200);
-    expect(latencyMs).toBeLessThan(1000);
+    // Every slow client is connected and holding a request open before the real webhook is sent.
+    const settle = Date.now() + 4000;
+    while (headsSent < SLOW_CLIENTS && Date.now() < settle) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(headsSent).toBe(SLOW_CLIENTS);
+    // …and the edge has read their headers (their 5 s body deadline is still far off).
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const real = await deliver();
+    expect(real.status).toBe(200);
+    expect(real.latencyMs).toBeLessThan(1000);
     const outcomes = await Promise.all(slow);
     // Every slow client was cut by the body deadline, none held on until its own give-up.
     expect(outcomes.filter((outcome) => outcome.status === 408)).toHaveLength(SLOW_CLIENTS);

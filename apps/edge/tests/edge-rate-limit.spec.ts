@@ -88,7 +88,7 @@ describe('edge: rate limiter fails open without Redis', () => {
     expect(reply.status).toBe(200);
     expect(reply.body['status']).toBe('degraded');
     expect(reply.body['checks']).toMatchObject({
-      redis: { status: 'down', required: false },
+      redis: { status: 'down' },
       jwks: { status: 'ok' },
       'service:user': { status: 'ok' },
     });

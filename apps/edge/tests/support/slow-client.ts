@@ -25,6 +25,8 @@ export interface SlowRequest {
   headerIntervalMs?: number;
   /** Give up (and report) after this long, so a test is bounded whatever the edge does. */
   maxMs: number;
+  /** Called once the head is written (slow headers: once the first bytes are). */
+  onStarted?: () => void;
 }
 
 function dechunk(text: string): string {
@@ -93,10 +95,11 @@ export function slowRequest(request: SlowRequest): Promise<SlowOutcome> {
     };
     socket.on('connect', () => {
       if (request.headerIntervalMs !== undefined) {
+        request.onStarted?.();
         trickleHead();
         return;
       }
-      socket.write(head);
+      socket.write(head, () => request.onStarted?.());
       timer = setTimeout(trickleBody, request.intervalMs);
     });
   });
