@@ -85,6 +85,8 @@ function redactParameters(query: string): string {
  * (`user:pass@`), and anything shaped like a JWT anywhere in the URL.
  */
 export function redactUrl(url: string): string {
+  // Fast path for the common URL: nothing that could hold a credential.
+  if (!url.includes('?') && !url.includes('#') && !url.includes('@') && !url.includes('eyJ')) return url;
   let redacted = url.replace(USERINFO, `$1${REDACTED}@`);
   const hash = redacted.indexOf('#');
   const fragment = hash === -1 ? undefined : redacted.slice(hash + 1);

@@ -43,8 +43,9 @@ export const UPSTREAM_HEADERS: ReadonlySet<string> = new Set([
 export function forwardHeaders(): RequestHandler {
   return (req, res, next) => {
     const headers: IncomingHttpHeaders = {};
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (UPSTREAM_HEADERS.has(name)) headers[name] = value;
+    // for…in: no entries array per request on the hot path.
+    for (const name in req.headers) {
+      if (UPSTREAM_HEADERS.has(name)) headers[name] = req.headers[name];
     }
     const chain = [...req.ips, req.socket.remoteAddress].filter((address): address is string => Boolean(address));
     if (chain.length > 0) headers['x-forwarded-for'] = chain.join(', ');
