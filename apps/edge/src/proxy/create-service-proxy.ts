@@ -100,10 +100,11 @@ export function createServiceProxy(options: ServiceProxyOptions): RequestHandler
         });
       },
       // Hop-by-hop: the service's keep-alive with the edge says nothing about the client's
-      // connection; http-proxy then answers per the client's own Connection header.
+      // connection (http-proxy then answers per the client's own Connection header). A service
+      // that closes (an early 413 with the body unread) closes the client's connection too.
       proxyRes: (proxyRes: IncomingMessage) => {
-        delete proxyRes.headers['connection'];
         delete proxyRes.headers['keep-alive'];
+        if (!/\bclose\b/i.test(proxyRes.headers['connection'] ?? '')) delete proxyRes.headers['connection'];
       },
       error: (err, req, res) => {
         if ((err as NodeJS.ErrnoException).code === CLIENT_DEADLINE) return;
