@@ -30,7 +30,7 @@ await build({
   outfile: join(outdir, isDb ? 'migrate.js' : 'main.js'),
   bundle: true,
   platform: 'node',
-  target: 'node20',
+  target: 'node24',
   format: 'cjs',
   sourcemap: true,
   external,
