@@ -45,7 +45,7 @@ describe('tier through the edge: Paddle webhooks drive GET /api/v1/user/profile'
     );
     processes.push(edge);
     edgeUrl = edge.url;
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await Promise.all(processes.map((child) => child.stop()));

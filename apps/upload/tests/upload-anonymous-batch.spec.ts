@@ -11,7 +11,7 @@ describe('anonymous, batch and filename handling (through the edge)', () => {
     stack = await startUploadStack({ env: { LOG_LEVEL: 'error' } });
     free = await stack.tokenFor('free@example.com');
     premium = await stack.tokenFor('premium@example.com');
-  }, 60_000);
+  });
   afterAll(async () => {
     await stack?.stop();
   });
@@ -140,7 +140,7 @@ describe('batch uploads with FEATURE_PREMIUM_TOOLS_ENABLED=false', () => {
 
   beforeAll(async () => {
     stack = await startUploadStack({ env: { FEATURE_PREMIUM_TOOLS_ENABLED: 'false' } });
-  }, 60_000);
+  });
   afterAll(async () => {
     await stack?.stop();
   });
@@ -165,7 +165,7 @@ describe('batch uploads with the premium-tools flag disabled in the database', (
 
   beforeAll(async () => {
     stack = await startUploadStack();
-  }, 60_000);
+  });
   afterAll(async () => {
     await stack?.stop();
   });

@@ -14,7 +14,7 @@ describe('POST /api/v1/upload (through the edge)', () => {
     stack = await startUploadStack();
     free = await stack.tokenFor('free@example.com');
     premium = await stack.tokenFor('premium@example.com');
-  }, 60_000);
+  });
   afterAll(async () => {
     await stack?.stop();
   });

@@ -15,7 +15,7 @@ describe('processing queue and worker', () => {
     stack = await startUploadStack();
     free = await stack.tokenFor('free@example.com');
     premium = await stack.tokenFor('premium@example.com');
-  }, 60_000);
+  });
   afterAll(async () => {
     await stack?.stop();
   });
@@ -115,7 +115,7 @@ describe('when S3 is down', () => {
 
   beforeAll(async () => {
     stack = await startUploadStack({ s3Endpoint: `http://127.0.0.1:${await freePort()}` });
-  }, 60_000);
+  });
   afterAll(async () => {
     await stack?.stop();
   });
