@@ -3,6 +3,7 @@ import multer from 'multer';
 import { authenticate, type TokenVerifier } from '@tp/auth';
 import { ValidationError } from '@tp/errors';
 import { validate, type ApiRegistry } from '@tp/openapi';
+import { pipeScrubbed } from './part-header-scrubber';
 import type { StoredFile } from './s3-storage-engine';
 import { setUploadContext, uploadContextOf } from './upload-context';
 import { anonymousStatusRoute, anonymousUploadRoute, uploadIdParams, uploadStatusRoute, userUploadRoute } from './upload-docs';
@@ -16,6 +17,8 @@ function intake(storage: multer.StorageEngine): RequestHandler {
     storage,
     // Browsers and curl send UTF-8 filenames without a charset parameter; busboy's default is latin1.
     defParamCharset: 'utf8',
+    // Browsers send a filename's control characters (other than CR/LF) raw; busboy would refuse them.
+    streamHandler: pipeScrubbed,
     limits: (req) => {
       const context = uploadContextOf(req);
       // One file more than allowed reaches fileFilter, which answers with the right error.
