@@ -45,7 +45,11 @@ export class S3StorageEngine implements multer.StorageEngine {
     const context = uploadContextOf(req);
     this.persist(file, context).then(
       (stored) => callback(null, stored),
-      (err: unknown) => callback(uploadFailure(err, context)),
+      (err: unknown) => {
+        const failure = uploadFailure(err, context);
+        context.failure ??= failure;
+        callback(failure);
+      },
     );
   }
 
@@ -56,25 +60,29 @@ export class S3StorageEngine implements multer.StorageEngine {
 
   private async persist(file: multer.File, context: UploadContext): Promise<StoredFile> {
     const token = context.tier === 'ANONYMOUS' ? randomBytes(24).toString('base64url') : undefined;
-    const objectKey = objectKeyFor(context);
+    // An anonymous request's one file fills the row its quota reservation created.
+    const reserved = context.reservation;
+    context.reservation = undefined;
+    const objectKey = reserved?.objectKey ?? objectKeyFor(context);
     const name = sanitizeFilename(file.originalname);
     const meter = new FileMeter(context.maxFileSizeBytes);
-    // Stop reading this part on any failure, but leave the request to multer, which drains it.
-    meter.on('error', () => {
-      file.stream.unpipe(meter);
-      file.stream.resume();
-    });
+    // On any failure stop reading: the client waits (backpressure) instead of sending more while
+    // the S3 upload is aborted, and multer then answers (early) and discards the rest, bounded.
+    meter.on('error', () => file.stream.unpipe(meter));
     file.stream.on('error', (err) => meter.destroy(err));
+    const tokenHash = token ? sha256(token) : undefined;
     const row = await withDatabase(() =>
-      this.uploads.insert({
-        objectKey,
-        name,
-        tier: context.tier,
-        userId: context.userId,
-        ipHash: context.ipHash,
-        tokenHash: token ? sha256(token) : undefined,
-        expiresAt: context.expiresAt,
-      }),
+      reserved
+        ? this.uploads.claim(reserved.id, { name, tokenHash })
+        : this.uploads.insert({
+            objectKey,
+            name,
+            tier: context.tier,
+            userId: context.userId,
+            ipHash: context.ipHash,
+            tokenHash,
+            expiresAt: context.expiresAt,
+          }),
     ).catch((err: unknown) => {
       file.stream.resume();
       throw err;

@@ -29,6 +29,17 @@ export class UploadStore {
     return rows[0]!;
   }
 
+  /** Fills a reservation row (see AnonymousQuota) with the file's name and read-back token. */
+  async claim(id: string, fields: { name: string; tokenHash?: string }): Promise<UploadRow> {
+    const rows = await this.db
+      .update(uploads)
+      .set({ ...fields, updatedAt: this.clock() })
+      .where(and(eq(uploads.id, id), eq(uploads.status, 'uploading')))
+      .returning();
+    if (!rows[0]) throw new Error('The upload reservation is gone');
+    return rows[0];
+  }
+
   async findById(id: string): Promise<UploadRow | undefined> {
     const rows = await this.db.select().from(uploads).where(eq(uploads.id, id)).limit(1);
     return rows[0];

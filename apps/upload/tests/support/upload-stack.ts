@@ -59,6 +59,8 @@ export interface UploadStack {
 
 export interface UploadStackOptions {
   env?: Record<string, string>;
+  /** Extra environment for the edge process (e.g. LOG_LEVEL=info to read its request log). */
+  edgeEnv?: Record<string, string>;
   /** S3 endpoint override (e.g. a closed port for an outage). */
   s3Endpoint?: string;
 }
@@ -100,6 +102,7 @@ export async function startUploadStack(options: UploadStackOptions = {}): Promis
       REDIS_URL: config.redisUrl,
       RATE_LIMIT_PREFIX: `rl:upload-test:${unique}:`,
       RATE_LIMIT_MAX: '10000',
+      ...options.edgeEnv,
     },
     'EDGE_PORT',
   );
