@@ -1,5 +1,6 @@
 import { and, eq, gt, min, ne, sql } from 'drizzle-orm';
 import { inTransaction, uploads, type Database, type DbTransaction } from '@tp/db';
+import { FAILURE_REASONS } from '../uploads/failure-reasons';
 
 /** One counted upload of an IP hash: its size once stored, its reservation while it streams. */
 export interface CountedUpload {
@@ -71,10 +72,10 @@ export class AnonymousQuotaStore {
   }
 
   /** A reservation no file filled (refused, cut, malformed): it stops counting. No-op once used. */
-  async release(id: string, reason: string): Promise<void> {
+  async release(id: string): Promise<void> {
     await this.database.db
       .update(uploads)
-      .set({ status: 'failed', failureReason: reason, updatedAt: new Date() })
+      .set({ status: 'failed', failureReason: FAILURE_REASONS.incomplete, updatedAt: new Date() })
       .where(and(eq(uploads.id, id), eq(uploads.status, 'uploading')));
   }
 }

@@ -64,8 +64,8 @@ export class AnonymousQuota {
     );
   }
 
-  release(reservation: Reservation, reason: string): Promise<void> {
-    return withDatabase(() => this.store.release(reservation.id, reason));
+  release(reservation: Reservation): Promise<void> {
+    return withDatabase(() => this.store.release(reservation.id));
   }
 
   private checkClient(counted: CountedUpload[], bytes: number, now: number): TooManyRequestsError | undefined {

@@ -4,10 +4,11 @@ import type multer from 'multer';
 import { withDatabase } from '@tp/db';
 import type { Logger } from '@tp/logging';
 import type { ObjectStorage } from '../storage/object-storage';
-import { FileMeter } from './file-meter';
+import { FAILURE_REASONS, type FailureReason } from './failure-reasons';
+import { FileMeter, FileTooLargeError } from './file-meter';
 import { sanitizeFilename } from './sanitize-filename';
 import { uploadContextOf, type UploadContext } from './upload-context';
-import { uploadFailure } from './upload-errors';
+import { isIncompleteBody, uploadFailure } from './upload-errors';
 import type { UploadStore } from './upload-store';
 
 /** What multer records for a stored file (merged into req.files entries). */
@@ -29,6 +30,12 @@ function objectKeyFor(context: UploadContext): string {
   return `${owner}/${randomUUID()}`;
 }
 
+function streamingFailureReason(err: unknown): FailureReason {
+  if (err instanceof FileTooLargeError) return FAILURE_REASONS.tooLarge;
+  if (isIncompleteBody(err)) return FAILURE_REASONS.incomplete;
+  return FAILURE_REASONS.storage;
+}
+
 /**
  * A multer storage engine that streams each file part through a FileMeter into S3. Nothing
  * is buffered beyond one S3 part; a failure (limit, client gone, S3 down) aborts the S3
@@ -43,7 +50,7 @@ export class S3StorageEngine implements multer.StorageEngine {
 
   _handleFile(req: Request, file: multer.File, callback: (error?: unknown, info?: object) => void): void {
     const context = uploadContextOf(req);
-    this.persist(file, context).then(
+    this.persist(file, context, (req.log as Logger | undefined) ?? this.logger).then(
       (stored) => callback(null, stored),
       (err: unknown) => {
         const failure = uploadFailure(err, context);
@@ -55,10 +62,11 @@ export class S3StorageEngine implements multer.StorageEngine {
 
   _removeFile(_req: Request, file: multer.File & Record<string, unknown>, callback: (error: Error | null) => void): void {
     const stored = file as unknown as StoredFile;
-    void this.discard(stored.id, stored.objectKey, 'Another file of the request failed').then(() => callback(null));
+    void this.discard(stored.id, stored.objectKey, FAILURE_REASONS.batch).then(() => callback(null));
   }
 
-  private async persist(file: multer.File, context: UploadContext): Promise<StoredFile> {
+  /** `log` is the request's logger: its lines carry the requestId. */
+  private async persist(file: multer.File, context: UploadContext, log: Logger): Promise<StoredFile> {
     const token = context.tier === 'ANONYMOUS' ? randomBytes(24).toString('base64url') : undefined;
     // An anonymous request's one file fills the row its quota reservation created.
     const reserved = context.reservation;
@@ -95,13 +103,17 @@ export class S3StorageEngine implements multer.StorageEngine {
       return { id: row.id, objectKey, name, ...facts, ...(token ? { token } : {}) };
     } catch (err) {
       meter.destroy();
-      await this.discard(row.id, objectKey, err instanceof Error ? err.message : String(err));
+      const reason = streamingFailureReason(err);
+      // The client reads only the generic reason; what S3 or the parser said stays here.
+      if (reason === FAILURE_REASONS.storage) log.warn({ err, uploadId: row.id }, 'Upload could not be stored');
+      else log.info({ err: { message: err instanceof Error ? err.message : String(err) }, uploadId: row.id, reason }, 'Upload stopped');
+      await this.discard(row.id, objectKey, reason);
       throw err;
     }
   }
 
   /** Best effort: the object (if any) goes, the row stays as failed with the reason. */
-  private async discard(id: string, objectKey: string, reason: string): Promise<void> {
+  private async discard(id: string, objectKey: string, reason: FailureReason): Promise<void> {
     await this.storage.remove(objectKey).catch((err: unknown) => this.logger.warn({ err, objectKey }, 'Could not remove a failed upload'));
     await this.uploads.markFailed(id, reason).catch((err: unknown) => this.logger.warn({ err, id }, 'Could not mark an upload failed'));
   }

@@ -18,7 +18,7 @@ async function reserveQuota(quota: AnonymousQuota, req: Request, res: Response, 
   context.reservation = reservation;
   // Whatever ends the request, a reservation no stored file filled stops counting.
   res.once('close', () => {
-    quota.release(reservation, 'The upload did not complete').catch((err: unknown) => req.log.warn({ err }, 'Could not release an upload reservation'));
+    quota.release(reservation).catch((err: unknown) => req.log.warn({ err }, 'Could not release an upload reservation'));
   });
 }
 
@@ -36,7 +36,7 @@ function prepare(service: UploadService, mode: 'user' | 'anonymous', quota: Anon
 function finish(service: UploadService): RequestHandler {
   return async (req: Request, res) => {
     const files = ((req as Request & { files?: StoredFile[] }).files ?? []) as StoredFile[];
-    await service.queueAll(files, uploadContextOf(req));
+    await service.queueAll(files, uploadContextOf(req), String(req.id));
     res.status(201).json({
       files: files.map((file) => ({
         id: file.id,

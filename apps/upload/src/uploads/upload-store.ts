@@ -1,5 +1,6 @@
 import { and, eq, inArray, isNotNull, lt } from 'drizzle-orm';
 import { uploads, type Db, type UploadRow } from '@tp/db';
+import type { FailureReason } from './failure-reasons';
 
 export interface NewUpload {
   objectKey: string;
@@ -65,10 +66,11 @@ export class UploadStore {
       .where(eq(uploads.id, id));
   }
 
-  async markFailed(id: string, reason: string): Promise<void> {
+  /** Only one of FAILURE_REASONS: the column is shown to clients as `failureReason`. */
+  async markFailed(id: string, reason: FailureReason): Promise<void> {
     await this.db
       .update(uploads)
-      .set({ status: 'failed', failureReason: reason.slice(0, 500), updatedAt: this.clock() })
+      .set({ status: 'failed', failureReason: reason, updatedAt: this.clock() })
       .where(eq(uploads.id, id));
   }
 
