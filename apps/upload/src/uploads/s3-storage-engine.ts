@@ -50,7 +50,8 @@ export class S3StorageEngine implements multer.StorageEngine {
 
   _handleFile(req: Request, file: multer.File, callback: (error?: unknown, info?: object) => void): void {
     const context = uploadContextOf(req);
-    this.persist(file, context, (req.log as Logger | undefined) ?? this.logger).then(
+    // busboy's events run outside the request's async context: name the request explicitly.
+    this.persist(file, context, String(req.id)).then(
       (stored) => callback(null, stored),
       (err: unknown) => {
         const failure = uploadFailure(err, context);
@@ -65,8 +66,7 @@ export class S3StorageEngine implements multer.StorageEngine {
     void this.discard(stored.id, stored.objectKey, FAILURE_REASONS.batch).then(() => callback(null));
   }
 
-  /** `log` is the request's logger: its lines carry the requestId. */
-  private async persist(file: multer.File, context: UploadContext, log: Logger): Promise<StoredFile> {
+  private async persist(file: multer.File, context: UploadContext, requestId: string): Promise<StoredFile> {
     const token = context.tier === 'ANONYMOUS' ? randomBytes(24).toString('base64url') : undefined;
     // An anonymous request's one file fills the row its quota reservation created.
     const reserved = context.reservation;
@@ -105,8 +105,9 @@ export class S3StorageEngine implements multer.StorageEngine {
       meter.destroy();
       const reason = streamingFailureReason(err);
       // The client reads only the generic reason; what S3 or the parser said stays here.
-      if (reason === FAILURE_REASONS.storage) log.warn({ err, uploadId: row.id }, 'Upload could not be stored');
-      else log.info({ err: { message: err instanceof Error ? err.message : String(err) }, uploadId: row.id, reason }, 'Upload stopped');
+      const fields = { requestId, uploadId: row.id, reason };
+      if (reason === FAILURE_REASONS.storage) this.logger.warn({ ...fields, err }, 'Upload could not be stored');
+      else this.logger.info({ ...fields, err: { message: err instanceof Error ? err.message : String(err) } }, 'Upload stopped');
       await this.discard(row.id, objectKey, reason);
       throw err;
     }
