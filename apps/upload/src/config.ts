@@ -37,6 +37,12 @@ const uploadEnvSchema = z
     UPLOAD_TRUST_PROXY: trustProxySetting('loopback'),
     UPLOAD_IP_HASH_SECRET: z.string().min(16).default(DEV_IP_HASH_SECRET),
     ANONYMOUS_UPLOAD_TTL_HOURS: positiveInt(24),
+    /** Per client IP (hashed), over a rolling window: files and bytes of anonymous uploads. */
+    ANONYMOUS_QUOTA_FILES: positiveInt(50),
+    ANONYMOUS_QUOTA_BYTES: positiveInt(500 * 1024 * 1024),
+    ANONYMOUS_QUOTA_WINDOW_HOURS: positiveInt(24),
+    /** All anonymous uploads together (stored plus streaming): past it anonymous uploads get 429. */
+    ANONYMOUS_STORAGE_CAP_BYTES: positiveInt(20 * 1024 * 1024 * 1024),
     UPLOAD_DOWNLOAD_URL_TTL_SECONDS: positiveInt(300),
     UPLOAD_PART_SIZE_BYTES: z.coerce.number().int().min(5 * 1024 * 1024).default(5 * 1024 * 1024),
     UPLOAD_QUEUE_NAME: z.string().min(1).default('upload-processing'),
@@ -95,6 +101,12 @@ export function loadUploadConfig(env?: Env) {
     trustProxy: parsed.UPLOAD_TRUST_PROXY,
     ipHashSecret: parsed.UPLOAD_IP_HASH_SECRET,
     anonymousTtlMs: parsed.ANONYMOUS_UPLOAD_TTL_HOURS * 3_600_000,
+    anonymousQuota: {
+      files: parsed.ANONYMOUS_QUOTA_FILES,
+      bytes: parsed.ANONYMOUS_QUOTA_BYTES,
+      windowMs: parsed.ANONYMOUS_QUOTA_WINDOW_HOURS * 3_600_000,
+      storageCapBytes: parsed.ANONYMOUS_STORAGE_CAP_BYTES,
+    },
     downloadUrlTtlSeconds: parsed.UPLOAD_DOWNLOAD_URL_TTL_SECONDS,
     s3,
     queue: {

@@ -11,3 +11,4 @@ export {
   type NestedChecks,
 } from './health';
 export { requestIdMiddleware, pickRequestId, REQUEST_ID_HEADER } from './request-id';
+export { closeAfterResponse, closeUnreadRequests, DEFAULT_LINGER, type LingerLimits } from './close-after-response';

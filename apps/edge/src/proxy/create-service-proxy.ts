@@ -4,6 +4,7 @@ import type { RequestHandler } from 'express';
 import { createProxyMiddleware } from 'http-proxy-middleware';
 import { BadGatewayError, GatewayTimeoutError, toErrorBody, type HttpError } from '@tp/errors';
 import type { Logger } from '@tp/logging';
+import { answeredInFull, onUpstreamResponse } from './early-response';
 
 export interface ServiceProxyOptions {
   service: string;
@@ -61,7 +62,12 @@ export function createServiceProxy(options: ServiceProxyOptions): RequestHandler
           proxyReq.destroy(Object.assign(new Error('Upstream idle timeout'), { code: UPSTREAM_TIMEOUT }));
         });
       },
+      proxyRes: onUpstreamResponse,
       error: (err, req, res) => {
+        if (answeredInFull(req)) {
+          options.logger.debug({ err, service: options.service, requestId: req.id }, 'Upstream closed after its answer');
+          return;
+        }
         const error = upstreamError(err as NodeJS.ErrnoException, options.service);
         options.logger.warn({ err, service: options.service, requestId: req.id }, error.message);
         sendError(res, req, error);
