@@ -44,6 +44,8 @@ const uploadEnvSchema = z
     /** All anonymous uploads together (stored plus streaming): past it anonymous uploads get 429. */
     ANONYMOUS_STORAGE_CAP_BYTES: positiveInt(20 * 1024 * 1024 * 1024),
     UPLOAD_DOWNLOAD_URL_TTL_SECONDS: positiveInt(300),
+    /** Whole-request cap: a 200 MB upload on a slow link must fit (Node's default of 5 min would cut it). */
+    UPLOAD_REQUEST_TIMEOUT_MS: positiveInt(30 * 60_000),
     UPLOAD_PART_SIZE_BYTES: z.coerce.number().int().min(5 * 1024 * 1024).default(5 * 1024 * 1024),
     UPLOAD_QUEUE_NAME: z.string().min(1).default('upload-processing'),
     UPLOAD_QUEUE_PREFIX: z.string().min(1).default('bull'),
@@ -108,6 +110,7 @@ export function loadUploadConfig(env?: Env) {
       storageCapBytes: parsed.ANONYMOUS_STORAGE_CAP_BYTES,
     },
     downloadUrlTtlSeconds: parsed.UPLOAD_DOWNLOAD_URL_TTL_SECONDS,
+    requestTimeoutMs: parsed.UPLOAD_REQUEST_TIMEOUT_MS,
     s3,
     queue: {
       name: parsed.UPLOAD_QUEUE_NAME,

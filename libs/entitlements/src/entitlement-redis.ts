@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { ServiceParts } from '@tp/http';
 import type { Logger } from '@tp/logging';
 import { createRedisConnection } from '@tp/redis';
 import { AccountCache } from './account-cache';
@@ -12,6 +13,19 @@ import type { EntitlementSettings } from './entitlement-env';
 export function connectEntitlementCache(options: { redisUrl: string; settings: EntitlementSettings; logger: Logger }): AccountCache {
   const subscriber = createRedisConnection(options.redisUrl, options.logger, { name: 'Entitlement subscriber', mode: 'blocking' });
   return new AccountCache({ ttlMs: options.settings.cacheTtlMs, subscriber, channel: options.settings.channel, logger: options.logger });
+}
+
+/**
+ * connectEntitlementCache for a service run by runService: closed on shutdown and started without
+ * delaying the start (until subscribed, Redis slow or down, every request reads its account).
+ */
+export function startEntitlementCache(
+  parts: Pick<ServiceParts<{ redisUrl: string; entitlements: EntitlementSettings }>, 'config' | 'logger' | 'onClose'>,
+): AccountCache {
+  const cache = connectEntitlementCache({ redisUrl: parts.config.redisUrl, settings: parts.config.entitlements, logger: parts.logger });
+  parts.onClose(() => cache.close());
+  void cache.start();
+  return cache;
 }
 
 /** Billing's publishing connection: a webhook must not wait on an outage, so no offline queue and one retry. */

@@ -3,4 +3,4 @@ export { AccountStore, type StoredAccount, type UserFields } from './account-sto
 export { AccountCache, ALL_ACCOUNTS, type AccountCacheOptions } from './account-cache';
 export { UserAccounts, type Account, type RegistrationFlag } from './user-accounts';
 export { entitlementEnv, entitlementSettings, type EntitlementSettings } from './entitlement-env';
-export { connectEntitlementCache, createEntitlementPublisher, publishEntitlementChange } from './entitlement-redis';
+export { connectEntitlementCache, createEntitlementPublisher, publishEntitlementChange, startEntitlementCache } from './entitlement-redis';

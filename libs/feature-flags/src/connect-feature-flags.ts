@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Db } from '@tp/db';
+import type { ServiceParts } from '@tp/http';
 import type { Logger } from '@tp/logging';
 import { createFlagSubscriber } from './create-flag-subscriber';
 import { FeatureFlagClient } from './feature-flag-client';
@@ -29,4 +30,19 @@ export function connectFeatureFlags(options: ConnectFeatureFlagsOptions): { clie
     logger: options.logger,
   });
   return { client, subscriber };
+}
+
+/**
+ * connectFeatureFlags for a service run by runService: closed on shutdown, and started before
+ * the service listens (resolves once subscribed, or soon with a warning while Redis is down:
+ * the TTL still bounds staleness).
+ */
+export async function startFeatureFlags(
+  parts: Pick<ServiceParts<{ redisUrl: string; flags: FeatureFlagSettings }>, 'config' | 'logger' | 'onClose'>,
+  db: Db,
+): Promise<{ client: FeatureFlagClient; subscriber: Redis }> {
+  const connected = connectFeatureFlags({ db, redisUrl: parts.config.redisUrl, settings: parts.config.flags, logger: parts.logger });
+  parts.onClose(() => connected.client.close());
+  await connected.client.start();
+  return connected;
 }

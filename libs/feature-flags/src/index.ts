@@ -15,4 +15,4 @@ export { loadFlagDefinitions, toFlagDefinition } from './load-flag-definitions';
 export { createFlagSubscriber } from './create-flag-subscriber';
 export { requireFlag, contextFromRequest, type RequireFlagOptions, type TierOf } from './require-flag';
 export { featureFlagEnv, featureFlagSettings, type FeatureFlagSettings } from './flag-env';
-export { connectFeatureFlags, type ConnectFeatureFlagsOptions } from './connect-feature-flags';
+export { connectFeatureFlags, startFeatureFlags, type ConnectFeatureFlagsOptions } from './connect-feature-flags';
