@@ -1,40 +1,43 @@
 # syntax=docker/dockerfile:1
 # One image recipe for every app in the monorepo:
 #   docker build --build-arg APP=edge -t toolsplatform/edge:local .
-# Every image also carries the DB migrator (dist/libs/db/migrate.js).
-ARG NODE_IMAGE=node:24-bookworm-slim
+# The build stage runs tools/build/build-runtime.mjs, the same script `npm run smoke` (CI) builds
+# and boots, so every image carries exactly the tree CI tested: every app's bundle, the migrator
+# (dist/libs/db/migrate.js) with its SQL, and production-only node_modules. APP only picks the entry.
+# The Node tag matches the version .ci/run installs (NODE_PIN).
+ARG NODE_IMAGE=node:24.22.3-bookworm-slim
 
-# ---------- stage 1: install all deps and bundle one app + the migrator ----------
+# ---------- stage 1: dev dependencies (esbuild) + the runtime tree ----------
 FROM ${NODE_IMAGE} AS build
-WORKDIR /app
+WORKDIR /src
+# SCARF_ANALYTICS=false and --ignore-scripts: @scarf/scarf (a dependency of swagger-ui-dist) would
+# report the install from its postinstall script; no package here needs an install script
+# (esbuild's binary comes as an optional dependency).
 ENV NX_DAEMON=false \
     NX_NO_CLOUD=true \
-    NX_SKIP_NX_CACHE=true
-# Lockfile first so this layer is shared by every app (ARG APP comes later on purpose:
-# an ARG invalidates the cache of every RUN after it).
+    SCARF_ANALYTICS=false
+# Lockfile first so this layer is cached until the dependencies change.
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY . .
-ARG APP
-RUN test -n "$APP" || { echo "build arg APP is required (e.g. --build-arg APP=edge)" >&2; exit 1; } \
- && node tools/build/build-app.mjs "$APP" \
- && node tools/build/build-app.mjs db \
- && test -f "dist/apps/$APP/main.js" \
- && test -f dist/libs/db/migrate.js \
- && test -d dist/libs/db/migrations
+# No ARG before this RUN: one cached tree serves every app's image.
+RUN node tools/build/build-runtime.mjs /runtime
 
-# ---------- stage 2: production deps + bundles, non-root ----------
+# ---------- stage 2: the tree, non-root ----------
 FROM ${NODE_IMAGE} AS runtime
 WORKDIR /app
-ENV NODE_ENV=production
-COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+ENV NODE_ENV=production \
+    SCARF_ANALYTICS=false
+# Owned by root and not writable by the app user: the process only reads its code.
+COPY --from=build /runtime ./
 ARG APP
+RUN test -n "$APP" && test -f "dist/apps/$APP/main.js" \
+ || { echo "build arg APP must name an app with dist/apps/<APP>/main.js (e.g. --build-arg APP=edge)" >&2; exit 1; }
 ENV APP=${APP} \
     APP_ENTRY=dist/apps/${APP}/main.js
-COPY --from=build --chown=node:node /app/dist ./dist
 USER node
 STOPSIGNAL SIGTERM
 # `exec` replaces the shell so node receives SIGTERM directly (compose also sets init: true).
-# Override the command to run another entry, e.g. ["node", "dist/libs/db/migrate.js"].
+# Override the command to run another entry, e.g. ["node", "dist/libs/db/migrate.js"] or
+# ["node", "dist/apps/upload/main.js", "--worker"].
 CMD ["/bin/sh", "-c", "exec node \"$APP_ENTRY\""]

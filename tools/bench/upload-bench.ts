@@ -55,7 +55,8 @@ async function startStack(env: Record<string, string>): Promise<Stack> {
     'upload',
     { ...env, UPLOAD_QUEUE_NAME: `bench-${stamp}`, UPLOAD_IP_HASH_SECRET: `bench-${stamp}-secret`, UPLOAD_METRICS_PORT: String(await freePort()) },
     'UPLOAD_PORT',
-    { logFile: join(ROOT, 'bench-results', 'upload-bench-upload.log') },
+    { logFile: join(ROOT, 'bench-results', 'upload-bench-upload.log'), // UPLOAD_NODE_FLAGS (e.g. --trace-gc) only exists to investigate memory while iterating.
+      nodeFlags: process.env['UPLOAD_NODE_FLAGS']?.split(' ') },
   );
   const edge = await spawnApp(
     'edge',

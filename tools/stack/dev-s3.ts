@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { createConnection } from 'node:net';
 import S3rver from 's3rver';
 import { z } from 'zod';
-import { httpUrl, loadConfig } from '@tp/config';
+import { httpUrl, loadConfig, refuseInProduction } from '@tp/config';
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
 const ROOT = join(__dirname, '..', '..');
@@ -31,6 +31,7 @@ export async function startDevS3IfNeeded(): Promise<{ endpoint: string; close: (
   const url = new URL(env.S3_ENDPOINT);
   const port = Number(url.port || 80);
   if (!LOCAL_HOSTS.has(url.hostname) || (await answers(url.hostname.replace(/^\[|\]$/g, ''), port))) return undefined;
+  refuseInProduction('The dev S3 server (s3rver)');
   const directory = join(ROOT, 'tmp', 's3rver');
   mkdirSync(directory, { recursive: true });
   const server = new S3rver({ address: '127.0.0.1', port, directory, silent: true });

@@ -157,3 +157,28 @@ describe('edge: rejected tokens count against the client IP', () => {
     }
   });
 });
+
+// Last in this file: it removes the key every earlier test's tokens were signed with.
+describe('edge: a key removed from the JWKS', () => {
+  const MAX_AGE_MS = 2000;
+  let edge: MeteredEdge;
+  beforeAll(async () => {
+    edge = await startMeteredEdge(
+      stack.edgeEnv({ JWKS_REFRESH_INTERVAL_MS: String(INTERVAL_MS), JWKS_MAX_AGE_MS: String(MAX_AGE_MS) }),
+    );
+  });
+  afterAll(() => closeAll(edge));
+
+  it('stops verifying (401) once the key set is older than JWKS_MAX_AGE_MS, cached tokens included', async () => {
+    const token = await stack.idp.issueToken('free@example.com', { claims: { jti: randomUUID() } });
+    expect((await call(`${edge.url}/api/v1/user/profile`, { token })).status).toBe(200);
+    await stack.idp.rotateKey({ removeOld: true });
+
+    let status = 200;
+    const refused = await waitFor(async () => {
+      status = (await call(`${edge.url}/api/v1/user/profile`, { token })).status;
+      return status === 401;
+    }, 5 * MAX_AGE_MS);
+    expect({ refused, status }).toEqual({ refused: true, status: 401 });
+  });
+});

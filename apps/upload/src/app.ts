@@ -9,6 +9,8 @@ import type { ServiceMetrics } from '@tp/metrics';
 import { ApiRegistry, openApiHandler } from '@tp/openapi';
 import type { UploadConfig } from './config';
 import type { ProcessingQueue } from './queue/processing-queue';
+import { AnonymousQuota } from './quota/anonymous-quota';
+import { AnonymousQuotaStore } from './quota/anonymous-quota-store';
 import type { ObjectStorage } from './storage/object-storage';
 import { S3StorageEngine } from './uploads/s3-storage-engine';
 import { uploadRoutes, uploadStatusRoutes } from './uploads/upload-routes';
@@ -55,6 +57,7 @@ export function createApp(deps: UploadAppDeps): Express {
     deps.logger,
     clock,
   );
+  const quota = new AnonymousQuota(new AnonymousQuotaStore(deps.database), deps.config.anonymousQuota, clock);
   return createServiceApp({
     logger: deps.logger,
     metrics: deps.metrics,
@@ -72,7 +75,7 @@ export function createApp(deps: UploadAppDeps): Express {
       if (deps.metrics) app.use('/api/v1/upload', uploadMetrics(deps.metrics.registry));
       const api = new ApiRegistry();
       app.use(uploadStatusRoutes(service, deps.verifier, api));
-      app.use(uploadRoutes(service, deps.verifier, new S3StorageEngine(deps.storage, uploads, deps.logger), api));
+      app.use(uploadRoutes(service, quota, deps.verifier, new S3StorageEngine(deps.storage, uploads, deps.logger), api));
       // Internal: the edge merges this fragment into /docs/openapi.json.
       app.get('/openapi.json', openApiHandler(api));
     },

@@ -37,6 +37,12 @@ const uploadEnvSchema = z
     UPLOAD_TRUST_PROXY: trustProxySetting('loopback'),
     UPLOAD_IP_HASH_SECRET: z.string().min(16).default(DEV_IP_HASH_SECRET),
     ANONYMOUS_UPLOAD_TTL_HOURS: positiveInt(24),
+    /** Per client IP (hashed), over a rolling window: files and bytes of anonymous uploads. */
+    ANONYMOUS_QUOTA_FILES: positiveInt(50),
+    ANONYMOUS_QUOTA_BYTES: positiveInt(500 * 1024 * 1024),
+    ANONYMOUS_QUOTA_WINDOW_HOURS: positiveInt(24),
+    /** All anonymous uploads together (stored plus streaming): past it anonymous uploads get 429. */
+    ANONYMOUS_STORAGE_CAP_BYTES: positiveInt(20 * 1024 * 1024 * 1024),
     UPLOAD_DOWNLOAD_URL_TTL_SECONDS: positiveInt(300),
     /** Whole-request cap: a 200 MB upload on a slow link must fit (Node's default of 5 min would cut it). */
     UPLOAD_REQUEST_TIMEOUT_MS: positiveInt(30 * 60_000),
@@ -97,6 +103,12 @@ export function loadUploadConfig(env?: Env) {
     trustProxy: parsed.UPLOAD_TRUST_PROXY,
     ipHashSecret: parsed.UPLOAD_IP_HASH_SECRET,
     anonymousTtlMs: parsed.ANONYMOUS_UPLOAD_TTL_HOURS * 3_600_000,
+    anonymousQuota: {
+      files: parsed.ANONYMOUS_QUOTA_FILES,
+      bytes: parsed.ANONYMOUS_QUOTA_BYTES,
+      windowMs: parsed.ANONYMOUS_QUOTA_WINDOW_HOURS * 3_600_000,
+      storageCapBytes: parsed.ANONYMOUS_STORAGE_CAP_BYTES,
+    },
     downloadUrlTtlSeconds: parsed.UPLOAD_DOWNLOAD_URL_TTL_SECONDS,
     requestTimeoutMs: parsed.UPLOAD_REQUEST_TIMEOUT_MS,
     s3,

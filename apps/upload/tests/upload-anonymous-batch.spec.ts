@@ -114,10 +114,23 @@ describe('anonymous, batch and filename handling (through the edge)', () => {
       expect(await storedName('...hidden')).toBe('hidden');
     });
 
-    it('answers 400 to raw control bytes in the part header, which no browser sends', async () => {
-      const reply = await postMultipart(url('/api/v1/upload'), [{ filename: '\u0001evil.txt', size: 10 }], { token: free });
-      expect(reply.status).toBe(400);
-      expect(reply.body).toMatchObject({ error: 'validation_failed' });
+    it('stores a name with raw control bytes in the part header with them removed', async () => {
+      expect(await storedName('\u0001evil\u001b.txt')).toBe('evil.txt');
+    });
+
+    it('stores names from a real FormData client (fetch) without control or bidi characters', async () => {
+      const storedViaFormData = async (filename: string) => {
+        const form = new FormData();
+        form.append('file', new Blob(['hello']), filename);
+        const response = await fetch(url('/api/v1/upload'), { method: 'POST', headers: { authorization: `Bearer ${free}` }, body: form });
+        const body = (await response.json()) as { files?: Array<{ name: string; size: number }> };
+        expect(response.status).toBe(201);
+        return body.files![0]!;
+      };
+
+      expect(await storedViaFormData('a\u0007b.txt')).toMatchObject({ name: 'ab.txt', size: 5 });
+      expect(await storedViaFormData('invoice\u202Efdp.exe')).toMatchObject({ name: 'invoicefdp.exe', size: 5 });
+      expect(await storedViaFormData('\u0007\u202E')).toMatchObject({ name: 'file', size: 5 });
     });
 
     it('keeps a UTF-8 name intact (NFC)', async () => {

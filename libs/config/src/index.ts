@@ -1,2 +1,3 @@
 export { loadConfig, loadConfigOrExit, processEnv, ConfigError, type Env } from './load-config';
 export * from './env-schemas';
+export { refuseInProduction } from './refuse-in-production';

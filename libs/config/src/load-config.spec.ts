@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { booleanFlag, commaList, keycloakEnv, keycloakSettings, port, positiveInt, runtimeEnv } from './env-schemas';
@@ -196,5 +198,29 @@ describe('loadConfigOrExit', () => {
     expect(result.stderr).toBe('');
     expect(result.stdout.trim()).toBe('started on 4321');
     expect(result.status).toBe(0);
+  });
+});
+
+describe('processEnv', () => {
+  it('merges the .env of the working directory under the environment, which wins', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tp-dotenv-'));
+    try {
+      writeFileSync(join(dir, '.env'), 'FROM_FILE="file # value"\nBOTH=file\n# a comment\nexport EXPORTED=yes\n');
+      const code = `
+        const { processEnv } = require(${JSON.stringify(join(ROOT, 'libs/config/src/load-config.ts'))});
+        const env = processEnv();
+        console.log(JSON.stringify([env.FROM_FILE, env.BOTH, env.EXPORTED]));
+      `;
+      const result = spawnSync(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), '-e', code], {
+        cwd: dir,
+        env: { PATH: process.env['PATH'] ?? '', BOTH: 'shell' },
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
+      expect(result.stderr).toBe('');
+      expect(JSON.parse(result.stdout)).toEqual(['file # value', 'shell', 'yes']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

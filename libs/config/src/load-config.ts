@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { config as loadDotenv } from 'dotenv';
 import { z } from 'zod';
 
 export type Env = Record<string, string | undefined>;
@@ -16,14 +15,15 @@ export class ConfigError extends Error {
 let dotenvLoaded = false;
 
 /**
- * The process environment, with a root `.env` file merged underneath it once.
+ * The process environment, with a root `.env` file merged underneath it once (Node's own
+ * `process.loadEnvFile`: variables already set in the environment win, as they did with dotenv).
  * This is the only place in the code base that reads `process.env`.
  */
 export function processEnv(): Env {
   if (!dotenvLoaded) {
     dotenvLoaded = true;
     const file = resolve(process.cwd(), '.env');
-    if (existsSync(file)) loadDotenv({ path: file, quiet: true });
+    if (existsSync(file)) process.loadEnvFile(file);
   }
   return process.env;
 }

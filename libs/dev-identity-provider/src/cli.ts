@@ -2,6 +2,7 @@
  * Runs the Keycloak stand-in on its own: `tsx libs/dev-identity-provider/src/cli.ts [port]`.
  * Defaults mirror the dev Keycloak realm so the gateway's dev config works unchanged.
  */
+import { ConfigError } from '@tp/config';
 import { defaultDevUsers } from './default-dev-users';
 import { startDevIdentityProvider } from './start-dev-identity-provider';
 
@@ -31,6 +32,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err);
+  console.error(err instanceof ConfigError ? err.message : err);
   process.exitCode = 1;
 });

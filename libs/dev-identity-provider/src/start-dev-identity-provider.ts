@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { OAuth2Service } from 'oauth2-mock-server';
+import { refuseInProduction } from '@tp/config';
 import type { DevIdentityProvider, DevIdentityProviderOptions, IssueTokenOverrides } from './dev-identity-provider';
 import { jwksSwitch } from './jwks-switch';
 import { installKeycloakTokenHooks } from './install-keycloak-token-hooks';
@@ -36,6 +37,7 @@ function loopbackUrl(host: string, port: number): string {
  * with Keycloak's realm URL layout, client/user checks and token claims.
  */
 export async function startDevIdentityProvider(options: DevIdentityProviderOptions): Promise<DevIdentityProvider> {
+  refuseInProduction('The dev identity provider');
   const host = options.host ?? '127.0.0.1';
   const settings: RealmSettings = {
     realm: options.realm,

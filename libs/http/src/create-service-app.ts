@@ -2,6 +2,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import { errorMiddleware, notFoundHandler } from '@tp/errors';
 import { createRequestLogger, type Logger } from '@tp/logging';
 import { httpMetricsRecorder, type ServiceMetrics } from '@tp/metrics';
+import { closeUnreadRequests } from './close-after-response';
 import type { HealthCheck } from './health';
 import { healthRouter } from './health-router';
 import { requestIdMiddleware } from './request-id';
@@ -25,7 +26,7 @@ export interface ServiceAppOptions {
 
 /**
  * The app factory every service uses: request id → request log → [before] → health →
- * JSON body → routes → 404 → error middleware. Services only add their routes.
+ * JSON body → routes → 404 → careful close of unread requests → error middleware. Services only add their routes.
  */
 export function createServiceApp(options: ServiceAppOptions): Express {
   const app = express();
@@ -42,6 +43,8 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   if (options.jsonLimit !== false) app.use(express.json({ limit: options.jsonLimit ?? '100kb' }));
   options.routes(app);
   app.use(notFoundHandler());
+  // An error answered before the request body was read: close that connection carefully.
+  app.use(closeUnreadRequests());
   app.use(errorMiddleware(options.logger));
   return app;
 }

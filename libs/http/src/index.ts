@@ -12,4 +12,5 @@ export {
 } from './health';
 export { createHealthMonitor, publicReport, type PublicCheck, type PublicHealthReport } from './health-monitor';
 export { requestIdMiddleware, pickRequestId, REQUEST_ID_HEADER } from './request-id';
+export { closeAfterResponse, closeUnreadRequests, DEFAULT_LINGER, type LingerLimits } from './close-after-response';
 export { runService, type Closer, type RunServiceOptions, type ServerSettings, type ServiceParts, type ServiceRuntimeConfig } from './run-service';

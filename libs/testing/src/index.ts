@@ -14,7 +14,7 @@ export {
 export { captureLogs, type LogCapture } from './log-capture';
 export { loadTestConfig } from './test-config';
 export { startS3Server, type S3Server } from './test-s3-server';
-export { startTcpProxy, type TcpProxy, type ProxyMode } from './tcp-proxy';
+export { startTcpProxy, type TcpProxy, type TcpProxyOptions, type ProxyMode } from './tcp-proxy';
 export { call, type CallOptions, type Reply } from './http-call';
 export { eventually } from './eventually';
 export { ISO_TIMESTAMP, UUID } from './matchers';

@@ -18,8 +18,13 @@ export interface TcpProxy {
   close: () => Promise<void>;
 }
 
+export interface TcpProxyOptions {
+  /** Listen on this port instead of a random one (a server that appears late on a known address). */
+  listenPort?: number;
+}
+
 /** A TCP proxy in front of a real server, so a test can take it away from one client without stopping it. */
-export async function startTcpProxy(targetHost: string, targetPort: number): Promise<TcpProxy> {
+export async function startTcpProxy(targetHost: string, targetPort: number, options: TcpProxyOptions = {}): Promise<TcpProxy> {
   let mode: ProxyMode = 'up';
   const open = new Set<Socket>();
   const track = (socket: Socket) => {
@@ -43,7 +48,7 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(options.listenPort ?? 0, '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
 

@@ -5,6 +5,7 @@ import { createProxyMiddleware } from 'http-proxy-middleware';
 import { BadGatewayError, GatewayTimeoutError, ServiceUnavailableError, toErrorBody, type HttpError } from '@tp/errors';
 import type { Logger } from '@tp/logging';
 import { restoreClientHeaders } from '../security/upstream-headers';
+import { answeredInFull, onUpstreamResponse } from './early-response';
 
 export interface ServiceProxyOptions {
   service: string;
@@ -101,13 +102,19 @@ export function createServiceProxy(options: ServiceProxyOptions): RequestHandler
       },
       // Hop-by-hop: the service's keep-alive with the edge says nothing about the client's
       // connection (http-proxy then answers per the client's own Connection header). A service
-      // that closes (an early 413 with the body unread) closes the client's connection too.
-      proxyRes: (proxyRes: IncomingMessage) => {
+      // that closes (an early 413 with the body unread) closes the client's connection too;
+      // onUpstreamResponse handles an answer that arrives while the client is still sending.
+      proxyRes: (proxyRes: IncomingMessage, req: IncomingMessage, res: ServerResponse) => {
         delete proxyRes.headers['keep-alive'];
         if (!/\bclose\b/i.test(proxyRes.headers['connection'] ?? '')) delete proxyRes.headers['connection'];
+        onUpstreamResponse(proxyRes, req, res);
       },
       error: (err, req, res) => {
         if ((err as NodeJS.ErrnoException).code === CLIENT_DEADLINE) return;
+        if (answeredInFull(req)) {
+          options.logger.debug({ err, service: options.service, requestId: req.id }, 'Upstream closed after its answer');
+          return;
+        }
         const error = upstreamError(err as NodeJS.ErrnoException, options.service);
         options.logger.warn({ err, service: options.service, requestId: req.id }, error.message);
         sendError(res, req, error);

@@ -5,6 +5,8 @@ export type UploaderTier = 'PREMIUM' | 'FREE' | 'ANONYMOUS';
 
 export interface ProcessingJob {
   uploadId: string;
+  /** The upload request's id: the worker's log lines about this job carry it. */
+  requestId?: string;
 }
 
 export interface QueueSettings {
@@ -30,10 +32,10 @@ export class ProcessingQueue {
     this.queue.on('error', () => undefined);
   }
 
-  async enqueue(uploadId: string, tier: UploaderTier): Promise<void> {
+  async enqueue(uploadId: string, tier: UploaderTier, requestId?: string): Promise<void> {
     await this.queue.add(
       'process-upload',
-      { uploadId },
+      { uploadId, ...(requestId ? { requestId } : {}) },
       {
         jobId: uploadId,
         priority: JOB_PRIORITY[tier],

@@ -1,6 +1,6 @@
 // multer ships no types and @types/multer is not installed: only what the upload intake uses.
 declare module 'multer' {
-  import type { Readable } from 'node:stream';
+  import type { Readable, Writable } from 'node:stream';
   import type { Request, RequestHandler } from 'express';
 
   namespace multer {
@@ -29,6 +29,8 @@ declare module 'multer' {
       limits?: Limits | ((req: Request) => Limits);
       defParamCharset?: string;
       fileFilter?: (req: Request, file: File, callback: (error: unknown, accept?: boolean) => void) => void;
+      /** Feeds the request body to busboy (a Writable); default `req.pipe(busboy)`. */
+      streamHandler?: (req: Request, busboy: Writable) => void;
     }
     interface Multer {
       any(): RequestHandler;

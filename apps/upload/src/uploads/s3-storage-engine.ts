@@ -4,10 +4,11 @@ import type multer from 'multer';
 import { withDatabase } from '@tp/db';
 import type { Logger } from '@tp/logging';
 import type { ObjectStorage } from '../storage/object-storage';
-import { FileMeter } from './file-meter';
+import { FAILURE_REASONS, type FailureReason } from './failure-reasons';
+import { FileMeter, FileTooLargeError } from './file-meter';
 import { sanitizeFilename } from './sanitize-filename';
 import { uploadContextOf, type UploadContext } from './upload-context';
-import { uploadFailure } from './upload-errors';
+import { isIncompleteBody, uploadFailure } from './upload-errors';
 import type { UploadStore } from './upload-store';
 
 /** What multer records for a stored file (merged into req.files entries). */
@@ -29,6 +30,12 @@ function objectKeyFor(context: UploadContext): string {
   return `${owner}/${randomUUID()}`;
 }
 
+function streamingFailureReason(err: unknown): FailureReason {
+  if (err instanceof FileTooLargeError) return FAILURE_REASONS.tooLarge;
+  if (isIncompleteBody(err)) return FAILURE_REASONS.incomplete;
+  return FAILURE_REASONS.storage;
+}
+
 /**
  * A multer storage engine that streams each file part through a FileMeter into S3. Nothing
  * is buffered beyond one S3 part; a failure (limit, client gone, S3 down) aborts the S3
@@ -43,38 +50,47 @@ export class S3StorageEngine implements multer.StorageEngine {
 
   _handleFile(req: Request, file: multer.File, callback: (error?: unknown, info?: object) => void): void {
     const context = uploadContextOf(req);
-    this.persist(file, context).then(
+    // busboy's events run outside the request's async context: name the request explicitly.
+    this.persist(file, context, String(req.id)).then(
       (stored) => callback(null, stored),
-      (err: unknown) => callback(uploadFailure(err, context)),
+      (err: unknown) => {
+        const failure = uploadFailure(err, context);
+        context.failure ??= failure;
+        callback(failure);
+      },
     );
   }
 
   _removeFile(_req: Request, file: multer.File & Record<string, unknown>, callback: (error: Error | null) => void): void {
     const stored = file as unknown as StoredFile;
-    void this.discard(stored.id, stored.objectKey, 'Another file of the request failed').then(() => callback(null));
+    void this.discard(stored.id, stored.objectKey, FAILURE_REASONS.batch).then(() => callback(null));
   }
 
-  private async persist(file: multer.File, context: UploadContext): Promise<StoredFile> {
+  private async persist(file: multer.File, context: UploadContext, requestId: string): Promise<StoredFile> {
     const token = context.tier === 'ANONYMOUS' ? randomBytes(24).toString('base64url') : undefined;
-    const objectKey = objectKeyFor(context);
+    // An anonymous request's one file fills the row its quota reservation created.
+    const reserved = context.reservation;
+    context.reservation = undefined;
+    const objectKey = reserved?.objectKey ?? objectKeyFor(context);
     const name = sanitizeFilename(file.originalname);
     const meter = new FileMeter(context.maxFileSizeBytes);
-    // Stop reading this part on any failure, but leave the request to multer, which drains it.
-    meter.on('error', () => {
-      file.stream.unpipe(meter);
-      file.stream.resume();
-    });
+    // On any failure stop reading: the client waits (backpressure) instead of sending more while
+    // the S3 upload is aborted, and multer then answers (early) and discards the rest, bounded.
+    meter.on('error', () => file.stream.unpipe(meter));
     file.stream.on('error', (err) => meter.destroy(err));
+    const tokenHash = token ? sha256(token) : undefined;
     const row = await withDatabase(() =>
-      this.uploads.insert({
-        objectKey,
-        name,
-        tier: context.tier,
-        userId: context.userId,
-        ipHash: context.ipHash,
-        tokenHash: token ? sha256(token) : undefined,
-        expiresAt: context.expiresAt,
-      }),
+      reserved
+        ? this.uploads.claim(reserved.id, { name, tokenHash })
+        : this.uploads.insert({
+            objectKey,
+            name,
+            tier: context.tier,
+            userId: context.userId,
+            ipHash: context.ipHash,
+            tokenHash,
+            expiresAt: context.expiresAt,
+          }),
     ).catch((err: unknown) => {
       file.stream.resume();
       throw err;
@@ -87,13 +103,18 @@ export class S3StorageEngine implements multer.StorageEngine {
       return { id: row.id, objectKey, name, ...facts, ...(token ? { token } : {}) };
     } catch (err) {
       meter.destroy();
-      await this.discard(row.id, objectKey, err instanceof Error ? err.message : String(err));
+      const reason = streamingFailureReason(err);
+      // The client reads only the generic reason; what S3 or the parser said stays here.
+      const fields = { requestId, uploadId: row.id, reason };
+      if (reason === FAILURE_REASONS.storage) this.logger.warn({ ...fields, err }, 'Upload could not be stored');
+      else this.logger.info({ ...fields, err: { message: err instanceof Error ? err.message : String(err) } }, 'Upload stopped');
+      await this.discard(row.id, objectKey, reason);
       throw err;
     }
   }
 
   /** Best effort: the object (if any) goes, the row stays as failed with the reason. */
-  private async discard(id: string, objectKey: string, reason: string): Promise<void> {
+  private async discard(id: string, objectKey: string, reason: FailureReason): Promise<void> {
     await this.storage.remove(objectKey).catch((err: unknown) => this.logger.warn({ err, objectKey }, 'Could not remove a failed upload'));
     await this.uploads.markFailed(id, reason).catch((err: unknown) => this.logger.warn({ err, id }, 'Could not mark an upload failed'));
   }

@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import { limitsFor } from '@tp/tiers';
+import type { Reservation } from '../quota/anonymous-quota-store';
 import type { UploaderTier } from '../queue/processing-queue';
 
 /** What one upload request may do and who it belongs to; set before multer reads the body. */
@@ -12,8 +13,12 @@ export interface UploadContext {
   userId?: string;
   ipHash?: string;
   expiresAt?: Date;
+  /** Anonymous uploads: the quota's reservation row, filled by the storage engine's one file. */
+  reservation?: Reservation;
   /** Files seen so far in this request (batch detection). */
   filesSeen: number;
+  /** The first failure of the request's body, answered as soon as multer cleaned up. */
+  failure?: unknown;
 }
 
 export function limitsForUploader(tier: UploaderTier): { maxFileSizeBytes: number; maxFiles: number } {

@@ -29,10 +29,13 @@ export function uploadFailure(err: unknown, context: UploadContext): unknown {
   const code = (err as { code?: unknown } | null)?.code;
   if (code === 'LIMIT_FILE_COUNT') return batchNotAllowed(context);
   if (typeof code === 'string' && code.startsWith('LIMIT_')) return new ValidationError(`Invalid multipart form (${code})`);
-  const message = err instanceof Error ? err.message : '';
   // busboy/multer: the client went away or sent a truncated form; nobody will read this answer.
-  if (/Unexpected end of form|Request (aborted|closed)|Malformed part header|Multipart: Boundary not found/i.test(message)) {
-    return new ValidationError('The multipart upload was incomplete or malformed', { cause: err });
-  }
+  if (isIncompleteBody(err)) return new ValidationError('The multipart upload was incomplete or malformed', { cause: err });
   return err;
+}
+
+/** busboy's and multer's words for a body that was cut off or is not multipart as declared. */
+export function isIncompleteBody(err: unknown): boolean {
+  const message = err instanceof Error ? err.message : '';
+  return /Unexpected end of (form|file)|Request (aborted|closed)|Malformed part header|Multipart: Boundary not found/i.test(message);
 }

@@ -9,6 +9,7 @@ function outcomeFor(status: number): string {
   if (status < 400) return 'stored';
   if (status === 413) return 'too_large';
   if (status === 403) return 'forbidden';
+  if (status === 429) return 'over_quota';
   if (status === 503) return 'unavailable';
   return status < 500 ? 'rejected' : 'error';
 }
@@ -27,7 +28,7 @@ export function uploadMetrics(registry: Registry): RequestHandler {
   });
   const outcomes = new Counter({
     name: 'uploads_total',
-    help: 'Upload requests by tier and outcome (stored, too_large, forbidden, rejected, unavailable, error)',
+    help: 'Upload requests by tier and outcome (stored, too_large, forbidden, over_quota, rejected, unavailable, error)',
     labelNames: ['tier', 'outcome'] as const,
     registers: [registry],
   });

@@ -1,56 +1,34 @@
-import { Router, type Request, type RequestHandler } from 'express';
-import multer from 'multer';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
+import type multer from 'multer';
 import { authenticate, type TokenVerifier } from '@tp/auth';
-import { ValidationError } from '@tp/errors';
 import { validate, type ApiRegistry } from '@tp/openapi';
 import type { StoredFile } from './s3-storage-engine';
-import { setUploadContext, uploadContextOf } from './upload-context';
+import type { AnonymousQuota } from '../quota/anonymous-quota';
+import { setUploadContext, uploadContextOf, type UploadContext } from './upload-context';
+import { intake } from './upload-intake';
 import { anonymousStatusRoute, anonymousUploadRoute, uploadIdParams, uploadStatusRoute, userUploadRoute } from './upload-docs';
-import { batchNotAllowed, uploadFailure } from './upload-errors';
 import type { UploadService } from './upload-service';
 
-const FILE_FIELDS = new Set(['file', 'files']);
-
-function intake(storage: multer.StorageEngine): RequestHandler {
-  const handler = multer({
-    storage,
-    // Browsers and curl send UTF-8 filenames without a charset parameter; busboy's default is latin1.
-    defParamCharset: 'utf8',
-    limits: (req) => {
-      const context = uploadContextOf(req);
-      // One file more than allowed reaches fileFilter, which answers with the right error.
-      return { files: context.maxFiles + 1, fields: 20, fieldSize: 64 * 1024, parts: context.maxFiles + 21 };
-    },
-    fileFilter: (req, file, accept) => {
-      const context = uploadContextOf(req);
-      if (!FILE_FIELDS.has(file.fieldname)) {
-        accept(new ValidationError(`Unexpected file field \`${file.fieldname}\`: use \`file\` (or \`files\` for a batch)`));
-        return;
-      }
-      context.filesSeen += 1;
-      const batch = file.fieldname === 'files' || context.filesSeen > 1;
-      const refused = (batch && (context.tier !== 'PREMIUM' || !context.batchEnabled)) || context.filesSeen > context.maxFiles;
-      accept(refused ? batchNotAllowed(context) : null, !refused);
-    },
-  }).any();
-  // busboy's own failures (malformed parts, client gone) reach us untyped: map them here.
-  return (req, res, next) => handler(req, res, (err?: unknown) => next(err ? uploadFailure(err, uploadContextOf(req)) : undefined));
+/** Anonymous uploads: holds the upload's bytes against the quotas before a byte is read. */
+async function reserveQuota(quota: AnonymousQuota, req: Request, res: Response, context: UploadContext): Promise<void> {
+  if (!context.ipHash || !context.expiresAt) return;
+  const declared = Number(req.headers['content-length']);
+  const bytes = Number.isFinite(declared) && declared > 0 ? Math.min(declared, context.maxFileSizeBytes) : context.maxFileSizeBytes;
+  const reservation = await quota.reserve({ ipHash: context.ipHash, expiresAt: context.expiresAt, bytes });
+  context.reservation = reservation;
+  // Whatever ends the request, a reservation no stored file filled stops counting.
+  res.once('close', () => {
+    quota.release(reservation).catch((err: unknown) => req.log.warn({ err }, 'Could not release an upload reservation'));
+  });
 }
 
-function prepare(service: UploadService, mode: 'user' | 'anonymous'): RequestHandler {
+function prepare(service: UploadService, mode: 'user' | 'anonymous', quota: AnonymousQuota): RequestHandler {
   return async (req, res, next) => {
     const context = await service.contextFor(mode === 'user' ? req.identity : undefined, req.ip ?? 'unknown');
-    try {
-      service.checkDeclaredLength(req.headers['content-length'], context);
-    } catch (err) {
-      // Answered at once and the unread body discarded, never stored. Node would close the
-      // socket after the answer when the client sent `Connection: close` (the edge forwards
-      // it), and the edge, still writing the body, would see EPIPE and answer 502 instead.
-      res.shouldKeepAlive = true;
-      req.resume();
-      throw err;
-    }
     setUploadContext(req, context);
+    // Refused before a byte is read: the error chain closes the connection after the answer.
+    service.checkDeclaredLength(req.headers['content-length'], context);
+    await reserveQuota(quota, req, res, context);
     next();
   };
 }
@@ -58,7 +36,7 @@ function prepare(service: UploadService, mode: 'user' | 'anonymous'): RequestHan
 function finish(service: UploadService): RequestHandler {
   return async (req: Request, res) => {
     const files = ((req as Request & { files?: StoredFile[] }).files ?? []) as StoredFile[];
-    await service.queueAll(files, uploadContextOf(req));
+    await service.queueAll(files, uploadContextOf(req), String(req.id));
     res.status(201).json({
       files: files.map((file) => ({
         id: file.id,
@@ -77,11 +55,17 @@ function finish(service: UploadService): RequestHandler {
  * POST /api/v1/upload (signed in, tier limits) and POST /api/v1/upload/anonymous (FREE limits,
  * a read-back token, expiry). Each file streams straight to S3 through the storage engine.
  */
-export function uploadRoutes(service: UploadService, verifier: TokenVerifier, storage: multer.StorageEngine, api: ApiRegistry): Router {
+export function uploadRoutes(
+  service: UploadService,
+  quota: AnonymousQuota,
+  verifier: TokenVerifier,
+  storage: multer.StorageEngine,
+  api: ApiRegistry,
+): Router {
   const router = Router();
   const body = intake(storage);
-  api.mount(router, anonymousUploadRoute, prepare(service, 'anonymous'), body, finish(service));
-  api.mount(router, userUploadRoute, authenticate(verifier, 'required'), prepare(service, 'user'), body, finish(service));
+  api.mount(router, anonymousUploadRoute, prepare(service, 'anonymous', quota), body, finish(service));
+  api.mount(router, userUploadRoute, authenticate(verifier, 'required'), prepare(service, 'user', quota), body, finish(service));
   return router;
 }
 

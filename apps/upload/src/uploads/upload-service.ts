@@ -7,6 +7,7 @@ import type { Logger } from '@tp/logging';
 import type { Tier } from '@tp/tiers';
 import type { ProcessingQueue, UploaderTier } from '../queue/processing-queue';
 import type { ObjectStorage } from '../storage/object-storage';
+import { FAILURE_REASONS, type FailureReason } from './failure-reasons';
 import { limitsForUploader, type UploadContext } from './upload-context';
 import { tooLarge } from './upload-errors';
 import type { StoredFile } from './s3-storage-engine';
@@ -82,20 +83,20 @@ export class UploadService {
     if (Number.isFinite(declared) && declared > max) throw tooLarge(context, context.maxFileSizeBytes);
   }
 
-  /** Marks the request's stored files queued and enqueues one processing job each. */
-  async queueAll(files: StoredFile[], context: UploadContext): Promise<void> {
+  /** Marks the request's stored files queued and enqueues one processing job each (with its requestId, for the worker's log). */
+  async queueAll(files: StoredFile[], context: UploadContext, requestId: string): Promise<void> {
     if (files.length === 0) throw new ValidationError('No file: send one in the multipart field `file`');
     const ids = files.map((file) => file.id);
     await withDatabase(() => this.uploads.markQueued(ids));
     try {
-      for (const id of ids) await this.queue.enqueue(id, context.tier);
+      for (const id of ids) await this.queue.enqueue(id, context.tier, requestId);
     } catch (err) {
-      await this.discardAll(files, 'Processing queue unavailable');
+      await this.discardAll(files, FAILURE_REASONS.queue);
       throw new ServiceUnavailableError('Processing queue unavailable, retry shortly', { cause: err });
     }
   }
 
-  private async discardAll(files: StoredFile[], reason: string): Promise<void> {
+  private async discardAll(files: StoredFile[], reason: FailureReason): Promise<void> {
     for (const file of files) {
       await this.storage.remove(file.objectKey).catch((err: unknown) => this.logger.warn({ err }, 'Could not remove an upload'));
       await this.uploads.markFailed(file.id, reason).catch(() => undefined);

@@ -1,5 +1,6 @@
 import { and, eq, inArray, isNotNull, lt } from 'drizzle-orm';
 import { uploads, type Db, type UploadRow } from '@tp/db';
+import type { FailureReason } from './failure-reasons';
 
 export interface NewUpload {
   objectKey: string;
@@ -29,6 +30,17 @@ export class UploadStore {
     return rows[0]!;
   }
 
+  /** Fills a reservation row (see AnonymousQuota) with the file's name and read-back token. */
+  async claim(id: string, fields: { name: string; tokenHash?: string }): Promise<UploadRow> {
+    const rows = await this.db
+      .update(uploads)
+      .set({ ...fields, updatedAt: this.clock() })
+      .where(and(eq(uploads.id, id), eq(uploads.status, 'uploading')))
+      .returning();
+    if (!rows[0]) throw new Error('The upload reservation is gone');
+    return rows[0];
+  }
+
   async findById(id: string): Promise<UploadRow | undefined> {
     const rows = await this.db.select().from(uploads).where(eq(uploads.id, id)).limit(1);
     return rows[0];
@@ -54,10 +66,11 @@ export class UploadStore {
       .where(eq(uploads.id, id));
   }
 
-  async markFailed(id: string, reason: string): Promise<void> {
+  /** Only one of FAILURE_REASONS: the column is shown to clients as `failureReason`. */
+  async markFailed(id: string, reason: FailureReason): Promise<void> {
     await this.db
       .update(uploads)
-      .set({ status: 'failed', failureReason: reason.slice(0, 500), updatedAt: this.clock() })
+      .set({ status: 'failed', failureReason: reason, updatedAt: this.clock() })
       .where(eq(uploads.id, id));
   }
 

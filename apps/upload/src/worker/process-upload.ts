@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { ProcessingJob } from '../queue/processing-queue';
 import { isMissingObject, type ObjectStorage } from '../storage/object-storage';
+import { FAILURE_REASONS, type FailureReason } from '../uploads/failure-reasons';
 import { FileMeter } from '../uploads/file-meter';
 import type { UploadStore } from '../uploads/upload-store';
 
@@ -18,12 +19,24 @@ const discard = () =>
     },
   });
 
+/** A final failure: its message (and cause) go to the log, its `failureReason` to the client. */
+export class ProcessingFailure extends UnrecoverableError {
+  constructor(
+    message: string,
+    readonly failureReason: FailureReason,
+    options?: { cause?: unknown },
+  ) {
+    super(message);
+    if (options?.cause !== undefined) this.cause = options.cause;
+  }
+}
+
 async function measureStored(storage: ObjectStorage, objectKey: string) {
   const meter = new FileMeter(Number.MAX_SAFE_INTEGER);
   try {
     await pipeline(await storage.read(objectKey), meter, discard());
   } catch (err) {
-    if (isMissingObject(err)) throw new UnrecoverableError('Stored object is missing');
+    if (isMissingObject(err)) throw new ProcessingFailure(`Stored object ${objectKey} is missing`, FAILURE_REASONS.missing, { cause: err });
     throw err;
   }
   return meter.result();
@@ -41,8 +54,10 @@ export function uploadProcessor(deps: ProcessorDeps) {
     if (row.status === 'ready') return 'ready';
     await deps.uploads.markProcessing(row.id);
     const stored = await measureStored(deps.storage, row.objectKey);
-    if (stored.size !== row.size) throw new UnrecoverableError(`Size mismatch: recorded ${row.size}, stored ${stored.size}`);
-    if (stored.sha256 !== row.sha256) throw new UnrecoverableError('SHA-256 mismatch between upload and stored object');
+    if (stored.size !== row.size) throw new ProcessingFailure(`Size mismatch: recorded ${row.size}, stored ${stored.size}`, FAILURE_REASONS.mismatch);
+    if (stored.sha256 !== row.sha256) {
+      throw new ProcessingFailure(`SHA-256 mismatch: recorded ${row.sha256}, stored ${stored.sha256}`, FAILURE_REASONS.mismatch);
+    }
     await deps.uploads.markReady(row.id, stored.mime);
     return 'ready';
   };

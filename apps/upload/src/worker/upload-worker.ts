@@ -4,6 +4,7 @@ import type { Logger } from '@tp/logging';
 import type { ProcessingJob, QueueSettings } from '../queue/processing-queue';
 import type { ObjectStorage } from '../storage/object-storage';
 import type { UploadStore } from '../uploads/upload-store';
+import { FAILURE_REASONS, failureReasonOf } from '../uploads/failure-reasons';
 import { uploadProcessor } from './process-upload';
 
 export interface UploadWorkerDeps {
@@ -31,9 +32,14 @@ export function createUploadWorker(deps: UploadWorkerDeps): Worker<ProcessingJob
   worker.on('failed', (job, err) => {
     if (!job) return;
     const final = err instanceof UnrecoverableError || err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
-    deps.logger.warn({ err: { message: err.message }, uploadId: job.data.uploadId, attempt: job.attemptsMade, final }, 'Upload processing failed');
+    const { uploadId, requestId } = job.data;
+    // The whole error (S3's, the driver's) goes to the log with the upload's requestId; the
+    // row, which clients read back, gets only the generic reason.
+    deps.logger.warn({ err, uploadId, requestId, attempt: job.attemptsMade, final }, 'Upload processing failed');
     if (final) {
-      deps.uploads.markFailed(job.data.uploadId, err.message).catch((markErr: unknown) => deps.logger.error({ err: markErr }, 'Could not mark upload failed'));
+      deps.uploads
+        .markFailed(uploadId, failureReasonOf(err, FAILURE_REASONS.processing))
+        .catch((markErr: unknown) => deps.logger.error({ err: markErr, uploadId, requestId }, 'Could not mark upload failed'));
     }
   });
   worker.on('error', (err) => deps.logger.warn({ err: { message: err.message } }, 'Upload worker error'));

@@ -15,9 +15,11 @@ export interface UploadReply {
   status: number;
   body: Record<string, unknown>;
   text: string;
+  headers: Record<string, string | string[] | undefined>;
 }
 
 const BOUNDARY = '----tp-upload-test-boundary-7d3f';
+export const MULTIPART_CONTENT_TYPE = `multipart/form-data; boundary=${BOUNDARY}`;
 const CHUNK = 64 * 1024;
 // Not all one byte value: compressible-but-varied content, the same in every run.
 const PATTERN = Buffer.from(Array.from({ length: CHUNK }, (_, index) => (index * 31 + (index >> 8)) & 0xff));
@@ -77,16 +79,18 @@ export interface PostOptions {
   chunked?: boolean;
   /** Destroy the connection after this many body bytes (a client going away). */
   abortAfterBytes?: number;
+  /** Connect from this local address: another 127.x.y.z is another client IP to the stack. */
+  localAddress?: string;
 }
 
 /** POSTs a multipart body with node:http, streaming it; resolves with the answer (or status 0 if cut). */
 export function postMultipart(url: string, parts: FilePart[], options: PostOptions = {}): Promise<UploadReply & { sha256s: string[] }> {
   const { stream, sha256s } = multipartBody(parts);
-  const headers: Record<string, string> = { 'content-type': `multipart/form-data; boundary=${BOUNDARY}`, ...options.headers };
+  const headers: Record<string, string> = { 'content-type': MULTIPART_CONTENT_TYPE, ...options.headers };
   if (options.token) headers['authorization'] = `Bearer ${options.token}`;
   if (!options.chunked) headers['content-length'] = String(multipartLength(parts));
   return new Promise((resolve) => {
-    const req = request(url, { method: 'POST', headers, agent: false });
+    const req = request(url, { method: 'POST', headers, agent: false, localAddress: options.localAddress });
     let settled = false;
     const finish = (reply: UploadReply) => {
       if (settled) return;
@@ -105,19 +109,19 @@ export function postMultipart(url: string, parts: FilePart[], options: PostOptio
         } catch {
           // not JSON
         }
-        finish({ status: res.statusCode ?? 0, body, text });
+        finish({ status: res.statusCode ?? 0, body, text, headers: res.headers });
       });
-      res.on('error', () => finish({ status: res.statusCode ?? 0, body: {}, text }));
+      res.on('error', () => finish({ status: res.statusCode ?? 0, body: {}, text, headers: res.headers }));
     });
     // The server may answer (413) and close before the body is sent: that is not a client failure.
-    req.on('error', () => setTimeout(() => finish({ status: 0, body: {}, text: '' }), 200));
+    req.on('error', () => setTimeout(() => finish({ status: 0, body: {}, text: '', headers: {} }), 200));
     let sent = 0;
     stream.on('data', (chunk: Buffer) => {
       sent += chunk.length;
       if (options.abortAfterBytes !== undefined && sent >= options.abortAfterBytes) {
         stream.pause();
         req.destroy();
-        finish({ status: 0, body: {}, text: '' });
+        finish({ status: 0, body: {}, text: '', headers: {} });
         return;
       }
       if (!req.write(chunk)) {

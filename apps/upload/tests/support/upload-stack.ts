@@ -7,7 +7,7 @@ import { TokenVerifier } from '@tp/auth';
 import type { FeatureFlagClient } from '@tp/feature-flags';
 import type { DevIdentityProvider } from '@tp/dev-identity-provider';
 import { startServer, type RunningServer } from '@tp/http';
-import { createLogger } from '@tp/logging';
+import { createLogger, type Logger } from '@tp/logging';
 import {
   createTestDatabase,
   DEV_PASSWORD,
@@ -59,6 +59,10 @@ export interface UploadStack {
 
 export interface UploadStackOptions {
   env?: Record<string, string>;
+  /** Extra environment for the edge process (e.g. LOG_LEVEL=info to read its request log). */
+  edgeEnv?: Record<string, string>;
+  /** The logger of the upload app and its workers (e.g. captureLogs().logger to read lines back). */
+  logger?: Logger;
   /** S3 endpoint override (e.g. a closed port for an outage). */
   s3Endpoint?: string;
 }
@@ -82,7 +86,7 @@ export async function startUploadStack(options: UploadStackOptions = {}): Promis
     UPLOAD_JOB_BACKOFF_MS: '100',
     ...options.env,
   });
-  const logger = createLogger({ service: 'upload', level: config.logLevel });
+  const logger = options.logger ?? createLogger({ service: 'upload', level: config.logLevel });
   const storage = new ObjectStorage(config.s3);
   if (!options.s3Endpoint) await storage.ensureBucket();
   const redis = createQueueRedis(config.redisUrl, 'producer', logger);
@@ -100,6 +104,7 @@ export async function startUploadStack(options: UploadStackOptions = {}): Promis
       REDIS_URL: config.redisUrl,
       RATE_LIMIT_PREFIX: `rl:upload-test:${unique}:`,
       RATE_LIMIT_MAX: '10000',
+      ...options.edgeEnv,
     },
     'EDGE_PORT',
   );

@@ -16,6 +16,8 @@ export const uploads = pgTable(
     objectKey: text('object_key').notNull().unique(),
     name: text('name').notNull(),
     size: bigint('size', { mode: 'number' }),
+    /** Anonymous uploads: bytes held against the quotas while the file streams (its size once stored). */
+    reservedBytes: bigint('reserved_bytes', { mode: 'number' }),
     sha256: text('sha256'),
     mime: text('mime'),
     tier: text('tier').notNull(),
@@ -25,7 +27,12 @@ export const uploads = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp('expires_at', { withTimezone: true }),
   },
-  (table) => [index('uploads_user_idx').on(table.userId, table.createdAt), index('uploads_expires_idx').on(table.expiresAt)],
+  (table) => [
+    index('uploads_user_idx').on(table.userId, table.createdAt),
+    index('uploads_expires_idx').on(table.expiresAt),
+    // The anonymous quota counts one IP hash's uploads of the last window.
+    index('uploads_ip_hash_idx').on(table.ipHash, table.createdAt),
+  ],
 );
 
 export type UploadRow = typeof uploads.$inferSelect;

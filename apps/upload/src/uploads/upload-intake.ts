@@ -1,0 +1,86 @@
+import type { Writable } from 'node:stream';
+import type { Request, RequestHandler } from 'express';
+import multer from 'multer';
+import { ValidationError } from '@tp/errors';
+import { pipeScrubbed } from './part-header-scrubber';
+import { uploadContextOf, type UploadContext } from './upload-context';
+import { batchNotAllowed, uploadFailure } from './upload-errors';
+
+const FILE_FIELDS = new Set(['file', 'files']);
+const LIMIT_EVENTS = { partsLimit: 'LIMIT_PART_COUNT', filesLimit: 'LIMIT_FILE_COUNT', fieldsLimit: 'LIMIT_FIELD_COUNT' } as const;
+
+/** Remembers the first thing that failed the request; multer reports it only once the body ended. */
+function recordFailure(context: UploadContext, err: unknown): void {
+  context.failure ??= err;
+}
+
+/**
+ * multer's `streamHandler`. On a failure (a file past the tier limit, a refused batch, S3 down,
+ * a malformed part) multer cleans up, unpipes the request from busboy, and then waits for the
+ * client to send the whole rest of the body before it reports the error: for a 15 MB limit and
+ * a 100 MB upload that is 85 MB of wasted bandwidth before the 413. The unpipe is the moment
+ * the cleanup is done, so the failure is answered from there (see `intake`).
+ */
+function feedBusboy(answer: (req: Request) => void) {
+  return (req: Request, busboy: Writable) => {
+    const context = uploadContextOf(req);
+    // Prepended: multer's own listeners finish its cleanup (and unpipe) synchronously.
+    busboy.prependListener('error', (err: unknown) => recordFailure(context, err));
+    for (const [event, code] of Object.entries(LIMIT_EVENTS)) {
+      busboy.prependListener(event, () => recordFailure(context, Object.assign(new Error(code), { code })));
+    }
+    busboy.once('unpipe', () => answer(req));
+    pipeScrubbed(req, busboy);
+  };
+}
+
+/**
+ * The multipart body: multer + busboy streaming each file into the storage engine. Errors are
+ * answered as soon as multer has cleaned up, not after the body ended; the request's
+ * connection then closes after the answer (closeAfterResponse, in the error chain).
+ */
+export function intake(storage: multer.StorageEngine): RequestHandler {
+  const pending = new WeakMap<Request, (err?: unknown) => void>();
+  const answerEarly = (req: Request) => {
+    const failure = uploadContextOf(req).failure;
+    if (failure !== undefined) pending.get(req)?.(failure);
+  };
+  const handler = multer({
+    storage,
+    // Browsers and curl send UTF-8 filenames without a charset parameter; busboy's default is latin1.
+    defParamCharset: 'utf8',
+    // Also scrubs control bytes from part headers: browsers send a filename's controls (but CR/LF) raw.
+    streamHandler: feedBusboy(answerEarly),
+    limits: (req) => {
+      const context = uploadContextOf(req);
+      // One file more than allowed reaches fileFilter, which answers with the right error.
+      return { files: context.maxFiles + 1, fields: 20, fieldSize: 64 * 1024, parts: context.maxFiles + 21 };
+    },
+    fileFilter: (req, file, accept) => {
+      const context = uploadContextOf(req);
+      if (!FILE_FIELDS.has(file.fieldname)) {
+        const refusal = new ValidationError(`Unexpected file field \`${file.fieldname}\`: use \`file\` (or \`files\` for a batch)`);
+        recordFailure(context, refusal);
+        accept(refusal);
+        return;
+      }
+      context.filesSeen += 1;
+      const batch = file.fieldname === 'files' || context.filesSeen > 1;
+      const refused = (batch && (context.tier !== 'PREMIUM' || !context.batchEnabled)) || context.filesSeen > context.maxFiles;
+      if (refused) recordFailure(context, batchNotAllowed(context));
+      accept(refused ? batchNotAllowed(context) : null, !refused);
+    },
+  }).any();
+  return (req, res, next) => {
+    let done = false;
+    // busboy's own failures (malformed parts, client gone) reach us untyped: map them here.
+    const once = (err?: unknown) => {
+      if (done) return;
+      done = true;
+      pending.delete(req);
+      next(err ? uploadFailure(err, uploadContextOf(req)) : undefined);
+    };
+    pending.set(req, once);
+    handler(req, res, once);
+  };
+}

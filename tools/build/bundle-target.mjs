@@ -1,0 +1,61 @@
+// Bundles one app (or the db migrator) with esbuild: our libs are inlined, every npm package stays
+// an external require() resolved from the node_modules next to the bundle. A bundle may only
+// require packages listed in `dependencies` (the ones `npm ci --omit=dev` installs): anything
+// else fails the build here, and would fail at boot in the runtime tree anyway.
+import { build } from 'esbuild';
+import { builtinModules } from 'node:module';
+import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const APPS = ['edge', 'user', 'flags', 'billing', 'upload'];
+export const TARGETS = [...APPS, 'db'];
+
+const packageName = (specifier) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+const isBuiltin = (specifier) => specifier.startsWith('node:') || builtinModules.includes(packageName(specifier));
+
+/** The npm packages a bundle requires (its external, non-builtin imports). */
+function requiredPackages(metafile) {
+  const packages = new Set();
+  for (const input of Object.values(metafile.inputs)) {
+    for (const imported of input.imports) {
+      if (imported.external && !isBuiltin(imported.path)) packages.add(packageName(imported.path));
+    }
+  }
+  return [...packages].sort();
+}
+
+/**
+ * Writes `<outRoot>/dist/apps/<app>/main.js` (or `dist/libs/db/migrate.js` + migrations) and
+ * returns the folder and the npm packages the bundle requires.
+ */
+export async function bundleTarget(target, outRoot = ROOT) {
+  const isDb = target === 'db';
+  const entry = isDb ? join(ROOT, 'libs/db/src/cli/migrate.ts') : join(ROOT, 'apps', target, 'src/main.ts');
+  if (!existsSync(entry)) throw new Error(`No entry point at ${entry}`);
+  const outdir = isDb ? join(outRoot, 'dist/libs/db') : join(outRoot, 'dist/apps', target);
+  rmSync(outdir, { recursive: true, force: true });
+  const result = await build({
+    entryPoints: [entry],
+    outfile: join(outdir, isDb ? 'migrate.js' : 'main.js'),
+    bundle: true,
+    platform: 'node',
+    target: 'node24',
+    format: 'cjs',
+    sourcemap: true,
+    packages: 'external',
+    metafile: true,
+    tsconfig: join(ROOT, 'tsconfig.base.json'),
+    logLevel: 'warning',
+  });
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  const packages = requiredPackages(result.metafile);
+  const missing = packages.filter((name) => !(name in (pkg.dependencies ?? {})));
+  if (missing.length > 0) {
+    throw new Error(`${target} requires ${missing.join(', ')}, not in package.json "dependencies" (the runtime install omits devDependencies)`);
+  }
+  // The migrator finds its SQL next to itself once bundled.
+  if (isDb) cpSync(join(ROOT, 'libs/db/migrations'), join(outdir, 'migrations'), { recursive: true });
+  return { outdir, packages };
+}
