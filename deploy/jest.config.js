@@ -8,6 +8,4 @@ module.exports = {
   testMatch: ['<rootDir>/tests/**/*.spec.ts'],
   // No database here: nothing to migrate.
   globalSetup: undefined,
-  // kubernetes-models (and the validator it uses) ship ES modules only.
-  transformIgnorePatterns: ['/node_modules/(?!(kubernetes-models|@kubernetes-models|is-cidr|cidr-regex)/)'],
 };

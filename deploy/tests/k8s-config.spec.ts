@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadBillingConfig } from '../../apps/billing/src/config';
 import { loadEdgeConfig } from '../../apps/edge/src/config';
@@ -75,7 +75,12 @@ describe('deploy/k8s config, read by the real service configs', () => {
   });
 
   it('uses only variable names some service config reads', () => {
-    const sources = ['libs/config/src/env-schemas.ts', 'libs/feature-flags/src/flag-env.ts', ...['edge', 'user', 'upload', 'billing', 'flags'].map((app) => `apps/${app}/src/config.ts`)];
+    // The apps' config files and every env fragment a lib exports (libs/*/src/**/*env*.ts).
+    const libFragments = (readdirSync(join(REPO_ROOT, 'libs'), { recursive: true }) as string[])
+      .filter((file) => /\/src\/(.*\/)?[^/]*env[^/]*\.ts$/.test(file) && !file.endsWith('.spec.ts'))
+      .map((file) => `libs/${file}`);
+    const sources = [...libFragments, ...['edge', 'user', 'upload', 'billing', 'flags'].map((app) => `apps/${app}/src/config.ts`)];
+    expect(libFragments).toEqual(expect.arrayContaining(['libs/config/src/env-schemas.ts', 'libs/feature-flags/src/flag-env.ts']));
     const schemaText = sources.map((file) => readFileSync(join(REPO_ROOT, file), 'utf8')).join('\n');
     const names = new Set(byKind(objects, 'Deployment').flatMap((object) => Object.keys(containerEnv(object))));
     const unknown = [...names].filter((name) => !new RegExp(`\\b${name}:`).test(schemaText));
