@@ -76,7 +76,7 @@ export default [
     rules: { 'no-restricted-syntax': 'off' },
   },
   {
-    files: ['tools/**/*.ts', 'libs/testing/src/global-setup.ts', 'libs/db/drizzle.config.ts'],
+    files: ['tools/**/*.ts', 'deploy/**/*.ts', 'libs/testing/src/global-setup.ts', 'libs/db/drizzle.config.ts'],
     rules: { '@nx/enforce-module-boundaries': 'off', 'no-restricted-syntax': 'off' },
   },
   {

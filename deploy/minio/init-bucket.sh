@@ -8,6 +8,8 @@ set -eu
 : "${MINIO_ROOT_USER:?MINIO_ROOT_USER is required}"
 : "${MINIO_ROOT_PASSWORD:?MINIO_ROOT_PASSWORD is required}"
 : "${S3_BUCKET:?S3_BUCKET is required}"
+: "${S3_ACCESS_KEY:?S3_ACCESS_KEY is required}"
+: "${S3_SECRET_KEY:?S3_SECRET_KEY is required}"
 
 # Retry until the server accepts credentials (depends_on already waits for healthy).
 i=0
@@ -21,17 +23,19 @@ mc mb --ignore-existing "local/$S3_BUCKET"
 # Bucket stays private: services hand out presigned URLs.
 mc anonymous set none "local/$S3_BUCKET"
 
-# Abort incomplete multipart uploads after 1 day.
-# `mc ilm rule add` has no flag for AbortIncompleteMultipartUpload, so the S3 lifecycle JSON is
-# imported. MinIO itself does not honour this action (it drops it or rejects the document,
-# minio/minio#15681, #19115); on MinIO the guarantee comes from the server-side sweep
-# MINIO_API_STALE_UPLOADS_EXPIRY=24h set on the `minio` service. The rule is still applied so
-# the same script is correct against AWS S3 / other S3 stores, and a failure is not fatal.
-LIFECYCLE='{"Rules":[{"ID":"abort-incomplete-multipart-1d","Status":"Enabled","Filter":{"Prefix":""},"AbortIncompleteMultipartUpload":{"DaysAfterInitiation":1}}]}'
-if printf '%s\n' "$LIFECYCLE" | mc ilm rule import "local/$S3_BUCKET"; then
-  echo "minio-init: lifecycle imported (MinIO may drop AbortIncompleteMultipartUpload; stale-upload sweep covers it)"
-else
-  echo "minio-init: lifecycle rule not accepted by this server; relying on MINIO_API_STALE_UPLOADS_EXPIRY" >&2
+# The services' own user, limited to this bucket, so they never hold the root credentials.
+POLICY_FILE=/tmp/toolsplatform-s3-policy.json
+printf '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:*"],"Resource":["arn:aws:s3:::%s","arn:aws:s3:::%s/*"]}]}\n' \
+  "$S3_BUCKET" "$S3_BUCKET" > "$POLICY_FILE"
+mc admin policy create local toolsplatform-services "$POLICY_FILE" >/dev/null
+mc admin user add local "$S3_ACCESS_KEY" "$S3_SECRET_KEY" >/dev/null
+# `attach` refuses a policy that is already attached; that is the state we want.
+if ! mc admin policy attach local toolsplatform-services --user "$S3_ACCESS_KEY" >/dev/null 2>&1; then
+  mc admin user info local "$S3_ACCESS_KEY" | grep -q toolsplatform-services \
+    || { echo "minio-init: could not attach policy toolsplatform-services to the services' user" >&2; exit 1; }
 fi
 
-echo "minio-init: bucket local/$S3_BUCKET ready"
+# No lifecycle rule: MinIO refuses a document whose only action is AbortIncompleteMultipartUpload,
+# and its own stale-upload sweep (MINIO_API_STALE_UPLOADS_EXPIRY, 24 h by default) already
+# removes incomplete multipart uploads. On AWS S3, add that lifecycle rule to the bucket instead.
+echo "minio-init: bucket local/$S3_BUCKET and its services user ready"

@@ -1,0 +1,89 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadBillingConfig } from '../../apps/billing/src/config';
+import { loadEdgeConfig } from '../../apps/edge/src/config';
+import { loadFlagsConfig } from '../../apps/flags/src/config';
+import { loadUploadConfig } from '../../apps/upload/src/config';
+import { loadUserConfig } from '../../apps/user/src/config';
+import { REPO_ROOT } from './support/repo-paths';
+import { byKind, named, renderKustomization, type K8sObject } from './support/kustomize';
+
+const objects = renderKustomization('deploy/k8s/overlays/example');
+
+// Stand-ins for the keys of the Secret the manifests reference (it is never in the repo).
+const SECRET_VALUES: Record<string, string> = {
+  DATABASE_URL: 'postgres://toolsplatform:pw@db.example.com:5432/toolsplatform',
+  REDIS_URL: 'rediss://:pw@redis.example.com:6380',
+  S3_ACCESS_KEY: 'access-key',
+  S3_SECRET_KEY: 'secret-key',
+  PADDLE_WEBHOOK_SECRET: 'pdl_ntfset_from_paddle',
+  PADDLE_WEBHOOK_SECRET_PREVIOUS: '',
+  UPLOAD_IP_HASH_SECRET: 'a-real-production-ip-hash-secret',
+};
+
+/** The environment a Deployment's container would see: its ConfigMap(s) plus its env entries. */
+function containerEnv(deployment: K8sObject): Record<string, string> {
+  const container = deployment.spec.template.spec.containers[0];
+  const env: Record<string, string> = {};
+  for (const source of container.envFrom ?? []) Object.assign(env, named(objects, 'ConfigMap', source.configMapRef.name)?.data);
+  for (const entry of container.env ?? []) {
+    const key = entry.valueFrom?.secretKeyRef?.key;
+    env[entry.name] = key === undefined ? entry.value : (SECRET_VALUES[key] as string);
+  }
+  return env;
+}
+
+const deployment = (name: string) => named(objects, 'Deployment', name) as K8sObject;
+const containerPort = (name: string, portName: string) =>
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  deployment(name).spec.template.spec.containers[0].ports.find((port: any) => port.name === portName).containerPort;
+const servicePort = (name: string) => named(objects, 'Service', name)?.spec.ports[0].port;
+
+describe('deploy/k8s config, read by the real service configs', () => {
+  it('starts the edge in production on its container ports, pointing at the Services', () => {
+    const config = loadEdgeConfig(containerEnv(deployment('edge')));
+    expect(config).toMatchObject({ env: 'production', port: containerPort('edge', 'http'), metricsPort: containerPort('edge', 'metrics') });
+    expect(config.trustProxy).not.toBe(true);
+    expect(config.corsOrigins).not.toContain('*');
+    for (const [service, url] of Object.entries(config.services)) {
+      expect(url).toBe(`http://${service}:${servicePort(service)}`);
+    }
+  });
+
+  it('starts user, flags and billing on their container ports', () => {
+    const loaders = { user: loadUserConfig, flags: loadFlagsConfig, billing: loadBillingConfig };
+    for (const [name, load] of Object.entries(loaders)) {
+      const config = load(containerEnv(deployment(name)));
+      expect({ name, env: config.env, port: config.port, metricsPort: config.metricsPort }).toEqual({
+        name,
+        env: 'production',
+        port: containerPort(name, 'http'),
+        metricsPort: containerPort(name, 'metrics'),
+      });
+    }
+  });
+
+  it('starts the upload service and its worker on their container ports', () => {
+    const upload = loadUploadConfig(containerEnv(deployment('upload')));
+    expect({ port: upload.port, metricsPort: upload.metricsPort }).toEqual({ port: containerPort('upload', 'http'), metricsPort: containerPort('upload', 'metrics') });
+    const worker = loadUploadConfig(containerEnv(deployment('upload-worker')));
+    expect({ port: worker.workerPort, metricsPort: worker.workerMetricsPort }).toEqual({
+      port: containerPort('upload-worker', 'http'),
+      metricsPort: containerPort('upload-worker', 'metrics'),
+    });
+    expect(deployment('upload-worker').spec.template.spec.containers[0].command).toContain('--worker');
+  });
+
+  it('uses only variable names some service config reads', () => {
+    // The apps' config files and every env fragment a lib exports (libs/*/src/**/*env*.ts).
+    const libFragments = (readdirSync(join(REPO_ROOT, 'libs'), { recursive: true }) as string[])
+      .filter((file) => /\/src\/(.*\/)?[^/]*env[^/]*\.ts$/.test(file) && !file.endsWith('.spec.ts'))
+      .map((file) => `libs/${file}`);
+    const sources = [...libFragments, ...['edge', 'user', 'upload', 'billing', 'flags'].map((app) => `apps/${app}/src/config.ts`)];
+    expect(libFragments).toEqual(expect.arrayContaining(['libs/config/src/env-schemas.ts', 'libs/feature-flags/src/flag-env.ts']));
+    const schemaText = sources.map((file) => readFileSync(join(REPO_ROOT, file), 'utf8')).join('\n');
+    const names = new Set(byKind(objects, 'Deployment').flatMap((object) => Object.keys(containerEnv(object))));
+    const unknown = [...names].filter((name) => !new RegExp(`\\b${name}:`).test(schemaText));
+    expect(unknown).toEqual([]);
+  });
+});
