@@ -1,6 +1,7 @@
 import { request } from 'node:http';
 import { MULTIPART_CONTENT_TYPE, multipartBody, multipartLength, postMultipart, type FilePart } from './support/multipart-client';
-import { MB, eventually, startUploadStack, type UploadStack } from './support/upload-stack';
+import { eventually } from '@tp/testing';
+import { MB, startUploadStack, type UploadStack } from './support/upload-stack';
 
 const KB = 1024;
 const BYTE_QUOTA = 2 * MB;

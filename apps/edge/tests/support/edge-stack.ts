@@ -20,8 +20,6 @@ import {
   type TestDatabase,
 } from '@tp/testing';
 
-/** @deprecated import from @tp/testing (kept for branches written before the harness moved). */
-export { call, eventually, UUID, type Reply } from '@tp/testing';
 import { createApp } from '../../src/app';
 import { loadEdgeConfig, type EdgeConfig } from '../../src/config';
 import { createRedis } from '../../src/create-redis';

@@ -11,8 +11,6 @@ import {
   type TestDatabase,
 } from '@tp/testing';
 
-/** @deprecated import from @tp/testing (kept for branches written before the harness moved). */
-export { call, DEV_PASSWORD, type Reply } from '@tp/testing';
 
 export interface FlagsStack {
   edgeUrl: string;

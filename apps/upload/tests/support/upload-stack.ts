@@ -30,8 +30,6 @@ import { ObjectStorage } from '../../src/storage/object-storage';
 import { UploadStore } from '../../src/uploads/upload-store';
 import { createUploadWorker } from '../../src/worker/upload-worker';
 
-/** @deprecated import from @tp/testing (kept for branches written before the harness moved). */
-export { DEV_PASSWORD, eventually, UUID } from '@tp/testing';
 export const MB = 1024 * 1024;
 
 export interface UploadStack {

@@ -8,8 +8,6 @@ import { createTestDatabase, keycloakEnvFor, startTestIdentityProvider, testFlag
 import { createApp } from '../../src/app';
 import { loadUserConfig } from '../../src/config';
 
-/** @deprecated import from @tp/testing (kept for branches written before the harness moved). */
-export { DEV_PASSWORD, ISO_TIMESTAMP, UUID } from '@tp/testing';
 
 export interface UserService {
   url: string;
