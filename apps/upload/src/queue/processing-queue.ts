@@ -1,7 +1,6 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-
-export type UploaderTier = 'PREMIUM' | 'FREE' | 'ANONYMOUS';
+import type { UploaderTier } from '../uploads/uploader-tier';
 
 export interface ProcessingJob {
   uploadId: string;

@@ -1,7 +1,6 @@
 import type { Request } from 'express';
-import { limitsFor } from '@tp/tiers';
 import type { Reservation } from '../quota/anonymous-quota-store';
-import type { UploaderTier } from '../queue/processing-queue';
+import type { UploaderTier } from './uploader-tier';
 
 /** What one upload request may do and who it belongs to; set before multer reads the body. */
 export interface UploadContext {
@@ -19,12 +18,6 @@ export interface UploadContext {
   filesSeen: number;
   /** The first failure of the request's body, answered as soon as multer cleaned up. */
   failure?: unknown;
-}
-
-export function limitsForUploader(tier: UploaderTier): { maxFileSizeBytes: number; maxFiles: number } {
-  // Anonymous callers get the FREE allowance.
-  const limits = limitsFor(tier === 'ANONYMOUS' ? 'FREE' : tier);
-  return { maxFileSizeBytes: limits.maxFileSizeBytes, maxFiles: limits.maxFilesPerRequest };
 }
 
 const contexts = new WeakMap<Request, UploadContext>();
