@@ -14,7 +14,7 @@ import { AnonymousQuotaStore } from './quota/anonymous-quota-store';
 import type { ObjectStorage } from './storage/object-storage';
 import { S3StorageEngine } from './uploads/s3-storage-engine';
 import { uploadRoutes, uploadStatusRoutes } from './uploads/upload-routes';
-import { uploadMetrics } from './uploads/upload-metrics';
+import { UNCOUNTED, uploadCounter } from './uploads/upload-metrics';
 import { UploadService } from './uploads/upload-service';
 import { UploadStore } from './uploads/upload-store';
 
@@ -72,10 +72,11 @@ export function createApp(deps: UploadAppDeps): Express {
       { name: 'queue', required: true, readiness: true, run: () => deps.queue.ping() },
     ],
     routes: (app) => {
-      if (deps.metrics) app.use('/api/v1/upload', uploadMetrics(deps.metrics.registry));
+      const count = deps.metrics ? uploadCounter(deps.metrics.registry) : UNCOUNTED;
       const api = new ApiRegistry();
       app.use(uploadStatusRoutes(service, deps.verifier, api));
-      app.use(uploadRoutes(service, quota, deps.verifier, new S3StorageEngine(deps.storage, uploads, deps.logger), api));
+      const storage = new S3StorageEngine(deps.storage, uploads, deps.logger);
+      app.use(uploadRoutes({ service, quota, verifier: deps.verifier, storage, count }, api));
       // Internal: the edge merges this fragment into /docs/openapi.json.
       app.get('/openapi.json', openApiHandler(api));
     },

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { withDatabase } from '@tp/db';
 import { TooManyRequestsError } from '@tp/errors';
+import { refusal } from '../uploads/upload-outcome';
 import type { AnonymousQuotaStore, CountedUpload, Reservation, StoredAnonymous } from './anonymous-quota-store';
 
 export interface AnonymousQuotaSettings {
@@ -100,5 +101,6 @@ export class AnonymousQuota {
 }
 
 function refuse(message: string, retryAfterSeconds: number, details: Record<string, unknown>): TooManyRequestsError {
-  return new TooManyRequestsError(message, { headers: { 'Retry-After': String(retryAfterSeconds) }, details: { ...details, retryAfterSeconds } });
+  const error = new TooManyRequestsError(message, { headers: { 'Retry-After': String(retryAfterSeconds) }, details: { ...details, retryAfterSeconds } });
+  return refusal('over_quota', error);
 }

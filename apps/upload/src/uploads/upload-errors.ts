@@ -3,34 +3,36 @@ import { UPGRADE_URL } from '@tp/tiers';
 import { isStorageUnavailable } from '../storage/object-storage';
 import type { UploadContext } from './upload-context';
 import { FileTooLargeError } from './file-meter';
+import { refusal } from './upload-outcome';
 
 const upgradeFor = (context: UploadContext) => (context.tier === 'PREMIUM' ? {} : { upgradeUrl: UPGRADE_URL });
 
 export function tooLarge(context: UploadContext, limit: number): PayloadTooLargeError {
-  return new PayloadTooLargeError(`Files are limited to ${limit} bytes on the ${context.tier} tier`, {
+  const error = new PayloadTooLargeError(`Files are limited to ${limit} bytes on the ${context.tier} tier`, {
     details: { limit, tier: context.tier },
     ...upgradeFor(context),
   });
+  return refusal('too_large', error);
 }
 
 export function batchNotAllowed(context: UploadContext): HttpError {
   if (context.tier !== 'PREMIUM') {
-    return new ForbiddenError('Uploading several files at once needs the PREMIUM plan', { upgradeUrl: UPGRADE_URL });
+    return refusal('forbidden', new ForbiddenError('Uploading several files at once needs the PREMIUM plan', { upgradeUrl: UPGRADE_URL }));
   }
-  if (!context.batchEnabled) return new ServiceUnavailableError('Batch uploads are temporarily disabled');
-  return new ValidationError(`At most ${context.maxFiles} files per request`, { details: { limit: context.maxFiles } });
+  if (!context.batchEnabled) return refusal('unavailable', new ServiceUnavailableError('Batch uploads are temporarily disabled'));
+  return refusal('rejected', new ValidationError(`At most ${context.maxFiles} files per request`, { details: { limit: context.maxFiles } }));
 }
 
 /** Turns whatever stopped an upload into the typed error the client sees. */
 export function uploadFailure(err: unknown, context: UploadContext): unknown {
   if (err instanceof HttpError) return err;
   if (err instanceof FileTooLargeError) return tooLarge(context, err.limitBytes);
-  if (isStorageUnavailable(err)) return new ServiceUnavailableError('File storage unavailable, retry shortly', { cause: err });
+  if (isStorageUnavailable(err)) return refusal('unavailable', new ServiceUnavailableError('File storage unavailable, retry shortly', { cause: err }));
   const code = (err as { code?: unknown } | null)?.code;
   if (code === 'LIMIT_FILE_COUNT') return batchNotAllowed(context);
-  if (typeof code === 'string' && code.startsWith('LIMIT_')) return new ValidationError(`Invalid multipart form (${code})`);
+  if (typeof code === 'string' && code.startsWith('LIMIT_')) return refusal('rejected', new ValidationError(`Invalid multipart form (${code})`));
   // busboy/multer: the client went away or sent a truncated form; nobody will read this answer.
-  if (isIncompleteBody(err)) return new ValidationError('The multipart upload was incomplete or malformed', { cause: err });
+  if (isIncompleteBody(err)) return refusal('rejected', new ValidationError('The multipart upload was incomplete or malformed', { cause: err }));
   return err;
 }
 

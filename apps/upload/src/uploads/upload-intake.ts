@@ -5,6 +5,7 @@ import { ValidationError } from '@tp/errors';
 import { pipeScrubbed } from './part-header-scrubber';
 import { uploadContextOf, type UploadContext } from './upload-context';
 import { batchNotAllowed, uploadFailure } from './upload-errors';
+import { refusal } from './upload-outcome';
 
 const FILE_FIELDS = new Set(['file', 'files']);
 const LIMIT_EVENTS = { partsLimit: 'LIMIT_PART_COUNT', filesLimit: 'LIMIT_FILE_COUNT', fieldsLimit: 'LIMIT_FIELD_COUNT' } as const;
@@ -59,9 +60,9 @@ export function intake(storage: multer.StorageEngine): RequestHandler {
     fileFilter: (req, file, accept) => {
       const context = uploadContextOf(req);
       if (!FILE_FIELDS.has(file.fieldname)) {
-        const refusal = new ValidationError(`Unexpected file field \`${file.fieldname}\`: use \`file\` (or \`files\` for a batch)`);
-        recordFailure(context, refusal);
-        accept(refusal);
+        const unexpected = refusal('rejected', new ValidationError(`Unexpected file field \`${file.fieldname}\`: use \`file\` (or \`files\` for a batch)`));
+        recordFailure(context, unexpected);
+        accept(unexpected);
         return;
       }
       context.filesSeen += 1;

@@ -1,24 +1,24 @@
-import type { Request, RequestHandler } from 'express';
 import { Counter, Histogram, type Registry } from '@tp/metrics';
 import type { StoredFile } from './s3-storage-engine';
-import { findUploadContext } from './upload-context';
+import type { UploadOutcome } from './upload-outcome';
+import type { UploaderTier } from './uploader-tier';
 
 const MB = 1024 * 1024;
 
-function outcomeFor(status: number): string {
-  if (status < 400) return 'stored';
-  if (status === 413) return 'too_large';
-  if (status === 403) return 'forbidden';
-  if (status === 429) return 'over_quota';
-  if (status === 503) return 'unavailable';
-  return status < 500 ? 'rejected' : 'error';
+/**
+ * Counts one upload request, called where its outcome is decided: `stored` once its files are
+ * queued, any other outcome by the error that ended it. Requests refused before their tier is
+ * known (no token, registration closed) are not counted.
+ */
+export interface CountUpload {
+  stored: (tier: UploaderTier, files: readonly StoredFile[]) => void;
+  failed: (tier: UploaderTier, outcome: Exclude<UploadOutcome, 'stored'>) => void;
 }
 
-/**
- * `upload_size_bytes{tier}` (each stored file) and `uploads_total{tier, outcome}` (each
- * upload request). Requests refused before their tier is known (no token) are not counted.
- */
-export function uploadMetrics(registry: Registry): RequestHandler {
+export const UNCOUNTED: CountUpload = { stored: () => undefined, failed: () => undefined };
+
+/** `upload_size_bytes{tier}` (each stored file) and `uploads_total{tier, outcome}` (each upload request). */
+export function uploadCounter(registry: Registry): CountUpload {
   const sizes = new Histogram({
     name: 'upload_size_bytes',
     help: 'Size of each stored upload by tier (PREMIUM, FREE, ANONYMOUS)',
@@ -32,16 +32,11 @@ export function uploadMetrics(registry: Registry): RequestHandler {
     labelNames: ['tier', 'outcome'] as const,
     registers: [registry],
   });
-  return (req, res, next) => {
-    if (req.method !== 'POST') return next();
-    res.once('finish', () => {
-      const context = findUploadContext(req);
-      if (!context) return;
-      outcomes.inc({ tier: context.tier, outcome: outcomeFor(res.statusCode) });
-      if (res.statusCode !== 201) return;
-      const files = ((req as Request & { files?: StoredFile[] }).files ?? []) as StoredFile[];
-      for (const file of files) sizes.observe({ tier: context.tier }, file.size);
-    });
-    next();
+  return {
+    stored: (tier, files) => {
+      outcomes.inc({ tier, outcome: 'stored' });
+      for (const file of files) sizes.observe({ tier }, file.size);
+    },
+    failed: (tier, outcome) => outcomes.inc({ tier, outcome }),
   };
 }

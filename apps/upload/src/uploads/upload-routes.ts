@@ -1,13 +1,23 @@
-import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import type multer from 'multer';
 import { authenticate, type TokenVerifier } from '@tp/auth';
 import { validate, type ApiRegistry } from '@tp/openapi';
 import type { StoredFile } from './s3-storage-engine';
 import type { AnonymousQuota } from '../quota/anonymous-quota';
-import { setUploadContext, uploadContextOf, type UploadContext } from './upload-context';
+import { findUploadContext, setUploadContext, uploadContextOf, type UploadContext } from './upload-context';
 import { intake } from './upload-intake';
 import { anonymousStatusRoute, anonymousUploadRoute, uploadIdParams, uploadStatusRoute, userUploadRoute } from './upload-docs';
+import type { CountUpload } from './upload-metrics';
+import { outcomeOf } from './upload-outcome';
 import type { UploadService } from './upload-service';
+
+export interface UploadRouteDeps {
+  service: UploadService;
+  quota: AnonymousQuota;
+  verifier: TokenVerifier;
+  storage: multer.StorageEngine;
+  count: CountUpload;
+}
 
 /** Anonymous uploads: holds the upload's bytes against the quotas before a byte is read. */
 async function reserveQuota(quota: AnonymousQuota, req: Request, res: Response, context: UploadContext): Promise<void> {
@@ -33,10 +43,12 @@ function prepare(service: UploadService, mode: 'user' | 'anonymous', quota: Anon
   };
 }
 
-function finish(service: UploadService): RequestHandler {
+function finish(service: UploadService, count: CountUpload): RequestHandler {
   return async (req: Request, res) => {
     const files = ((req as Request & { files?: StoredFile[] }).files ?? []) as StoredFile[];
-    await service.queueAll(files, uploadContextOf(req), String(req.id));
+    const context = uploadContextOf(req);
+    await service.queueAll(files, context, String(req.id));
+    count.stored(context.tier, files);
     res.status(201).json({
       files: files.map((file) => ({
         id: file.id,
@@ -51,21 +63,26 @@ function finish(service: UploadService): RequestHandler {
   };
 }
 
+/** A failed upload, counted by the outcome decided where it was refused; the error goes on to the error chain. */
+function countFailure(count: CountUpload): ErrorRequestHandler {
+  return (err, req, _res, next) => {
+    // No context: refused before its tier was known (token, registration), not an upload outcome.
+    const context = findUploadContext(req);
+    if (context) count.failed(context.tier, outcomeOf(err));
+    next(err);
+  };
+}
+
 /**
  * POST /api/v1/upload (signed in, tier limits) and POST /api/v1/upload/anonymous (FREE limits,
  * a read-back token, expiry). Each file streams straight to S3 through the storage engine.
  */
-export function uploadRoutes(
-  service: UploadService,
-  quota: AnonymousQuota,
-  verifier: TokenVerifier,
-  storage: multer.StorageEngine,
-  api: ApiRegistry,
-): Router {
+export function uploadRoutes({ service, quota, verifier, storage, count }: UploadRouteDeps, api: ApiRegistry): Router {
   const router = Router();
   const body = intake(storage);
-  api.mount(router, anonymousUploadRoute, prepare(service, 'anonymous', quota), body, finish(service));
-  api.mount(router, userUploadRoute, authenticate(verifier, 'required'), prepare(service, 'user', quota), body, finish(service));
+  api.mount(router, anonymousUploadRoute, prepare(service, 'anonymous', quota), body, finish(service, count));
+  api.mount(router, userUploadRoute, authenticate(verifier, 'required'), prepare(service, 'user', quota), body, finish(service, count));
+  router.use(countFailure(count));
   return router;
 }
 

@@ -11,6 +11,7 @@ import { FAILURE_REASONS, type FailureReason } from './failure-reasons';
 import type { UploadContext } from './upload-context';
 import { limitsForUploader, type UploaderTier } from './uploader-tier';
 import { tooLarge } from './upload-errors';
+import { refusal } from './upload-outcome';
 import type { StoredFile } from './s3-storage-engine';
 import type { UploadStore } from './upload-store';
 
@@ -86,14 +87,14 @@ export class UploadService {
 
   /** Marks the request's stored files queued and enqueues one processing job each (with its requestId, for the worker's log). */
   async queueAll(files: StoredFile[], context: UploadContext, requestId: string): Promise<void> {
-    if (files.length === 0) throw new ValidationError('No file: send one in the multipart field `file`');
+    if (files.length === 0) throw refusal('rejected', new ValidationError('No file: send one in the multipart field `file`'));
     const ids = files.map((file) => file.id);
     await withDatabase(() => this.uploads.markQueued(ids));
     try {
       for (const id of ids) await this.queue.enqueue(id, context.tier, requestId);
     } catch (err) {
       await this.discardAll(files, FAILURE_REASONS.queue);
-      throw new ServiceUnavailableError('Processing queue unavailable, retry shortly', { cause: err });
+      throw refusal('unavailable', new ServiceUnavailableError('Processing queue unavailable, retry shortly', { cause: err }));
     }
   }
 

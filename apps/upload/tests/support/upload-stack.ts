@@ -8,6 +8,7 @@ import type { FeatureFlagClient } from '@tp/feature-flags';
 import type { DevIdentityProvider } from '@tp/dev-identity-provider';
 import { startServer, type RunningServer } from '@tp/http';
 import { createLogger, type Logger } from '@tp/logging';
+import { createServiceMetrics, parseExposition, sampleValue } from '@tp/metrics';
 import {
   createTestDatabase,
   DEV_PASSWORD,
@@ -48,6 +49,8 @@ export interface UploadStack {
   tokenFor: (email: string) => Promise<string>;
   /** A worker on this stack's queue; paused until `worker.run()` unless autorun. */
   startWorker: (options?: { autorun?: boolean; concurrency?: number }) => Worker;
+  /** A metric of the upload app summed over the series with these labels (e.g. `uploads_total`). */
+  metricValue: (name: string, labels?: Record<string, string>) => Promise<number>;
   /** Every object key in the bucket. */
   listKeys: () => Promise<string[]>;
   /** Multipart uploads s3rver still holds on disk (it has no Abort/ListMultipartUploads). */
@@ -90,7 +93,8 @@ export async function startUploadStack(options: UploadStackOptions = {}): Promis
   const redis = createQueueRedis(config.redisUrl, 'producer', logger);
   const queue = new ProcessingQueue(redis, config.queue);
   const flags = testFlagClient(db.database.db, config);
-  const app = createApp({ config, database: db.database, verifier: new TokenVerifier(config.auth), storage, queue, flags, logger });
+  const metrics = createServiceMetrics('upload');
+  const app = createApp({ config, database: db.database, verifier: new TokenVerifier(config.auth), storage, queue, flags, logger, metrics });
   const server: RunningServer = await startServer(app, { port: 0, host: '127.0.0.1', logger, shutdownTimeoutMs: 2000 });
   const edge = await startServiceProcess(
     'edge',
@@ -137,6 +141,7 @@ export async function startUploadStack(options: UploadStackOptions = {}): Promis
       workers.push(worker);
       return worker;
     },
+    metricValue: async (name, labels) => sampleValue(parseExposition(await metrics.registry.metrics()), name, labels),
     listKeys: async () => {
       const keys: string[] = [];
       for await (const item of storage.client.listObjectsV2(config.s3.bucket, '', true)) keys.push((item as { name: string }).name);
