@@ -1,6 +1,7 @@
 import { Agent, type Server } from 'node:http';
 import express from 'express';
 import { createProxyMiddleware } from 'http-proxy-middleware';
+import { exitOnSigterm } from './exit-on-sigterm';
 
 /**
  * Case (b): Express 5 + http-proxy-middleware 3 and nothing else, to separate what the
@@ -21,5 +22,6 @@ export function startExpressProxy(port: number, target: string): Promise<Server>
 }
 
 if (require.main === module) {
+  exitOnSigterm();
   void startExpressProxy(Number(process.env['PORT']), String(process.env['TARGET']));
 }

@@ -1,4 +1,5 @@
 import { Agent, createServer, request, type Server } from 'node:http';
+import { exitOnSigterm } from './exit-on-sigterm';
 
 /**
  * Case (a), the ceiling: the least work a Node proxy hop can do — node:http in, one
@@ -27,5 +28,6 @@ export function startRawProxy(port: number, target: string): Promise<Server> {
 }
 
 if (require.main === module) {
+  exitOnSigterm();
   void startRawProxy(Number(process.env['PORT']), String(process.env['TARGET']));
 }

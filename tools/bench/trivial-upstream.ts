@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { exitOnSigterm } from './exit-on-sigterm';
 
 // Pre-serialised once: the upstream must cost as little as possible so the numbers
 // measure the proxy hop in front of it, not this server.
@@ -20,5 +21,6 @@ export function startTrivialUpstream(port: number): Promise<Server> {
 
 // Run as its own process by the bench (see spawn-bench-process.ts).
 if (require.main === module) {
+  exitOnSigterm();
   void startTrivialUpstream(Number(process.env['PORT']));
 }
