@@ -38,6 +38,6 @@ ENV APP=${APP} \
 USER node
 STOPSIGNAL SIGTERM
 # `exec` replaces the shell so node receives SIGTERM directly (compose also sets init: true).
-# Override the command to run another entry, e.g. ["node", "dist/libs/db/migrate.js"] or
-# ["node", "dist/apps/upload/main.js", "--worker"].
+# Override the command to run another entry of the tree, e.g. ["node", "dist/libs/db/migrate.js"] or
+# the upload worker's own bundle ["node", "dist/apps/upload/worker.js"] (in the upload image).
 CMD ["/bin/sh", "-c", "exec node \"$APP_ENTRY\""]

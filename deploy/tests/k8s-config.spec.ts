@@ -71,7 +71,7 @@ describe('deploy/k8s config, read by the real service configs', () => {
       port: containerPort('upload-worker', 'http'),
       metricsPort: containerPort('upload-worker', 'metrics'),
     });
-    expect(deployment('upload-worker').spec.template.spec.containers[0].command).toContain('--worker');
+    expect(deployment('upload-worker').spec.template.spec.containers[0].command).toEqual(['node', 'dist/apps/upload/worker.js']);
   });
 
   it('uses only variable names some service config reads', () => {

@@ -1,4 +1,5 @@
-// Builds the runtime tree the images ship and CI boots: every app's bundle, the migrator and its
+// Builds the runtime tree the images ship and CI boots: every process's bundle (each app's
+// dist/apps/<app>/main.js, the upload worker's dist/apps/upload/worker.js), the migrator and its
 // SQL, and production-only node_modules (`npm ci --omit=dev`), in one self-contained folder.
 // The Dockerfile runs this script; so does `npm run smoke` (tools/smoke), so both get the same tree.
 // Usage: node tools/build/build-runtime.mjs <out-dir>
@@ -23,7 +24,12 @@ try {
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   const required = new Set();
-  for (const target of TARGETS) for (const name of (await bundleTarget(target, out)).packages) required.add(name);
+  const written = [];
+  for (const target of TARGETS) {
+    const { outdir, bundles, packages } = await bundleTarget(target, out);
+    for (const bundle of bundles) written.push(relative(out, join(outdir, bundle)));
+    for (const name of packages) required.add(name);
+  }
   // The other direction, as a hint: a runtime dependency no bundle requires belongs in devDependencies.
   const { dependencies = {} } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
   const unused = Object.keys(dependencies).filter((name) => !required.has(name));
@@ -36,7 +42,7 @@ try {
     stdio: 'inherit',
     env: { ...process.env, SCARF_ANALYTICS: 'false', NODE_ENV: 'production' },
   });
-  console.log(`runtime tree → ${out} (${TARGETS.join(', ')})`);
+  console.log(`runtime tree → ${out} (${written.join(', ')})`);
 } catch (err) {
   console.error(err instanceof Error ? err.message : String(err));
   process.exit(1);

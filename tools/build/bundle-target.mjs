@@ -12,6 +12,16 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const APPS = ['edge', 'user', 'flags', 'billing', 'upload'];
 export const TARGETS = [...APPS, 'db'];
 
+/**
+ * Each bundle a target writes, by output name (`<name>.js`): an app's process is `main`; the upload
+ * worker is its own process with its own entry, so it gets its own bundle rather than a flag.
+ */
+const ENTRIES = {
+  upload: { main: 'apps/upload/src/main.ts', worker: 'apps/upload/src/worker-main.ts' },
+  db: { migrate: 'libs/db/src/cli/migrate.ts' },
+};
+const entriesOf = (target) => ENTRIES[target] ?? { main: `apps/${target}/src/main.ts` };
+
 const packageName = (specifier) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
 const isBuiltin = (specifier) => specifier.startsWith('node:') || builtinModules.includes(packageName(specifier));
 
@@ -27,18 +37,19 @@ function requiredPackages(metafile) {
 }
 
 /**
- * Writes `<outRoot>/dist/apps/<app>/main.js` (or `dist/libs/db/migrate.js` + migrations) and
- * returns the folder and the npm packages the bundle requires.
+ * Writes `<outRoot>/dist/apps/<app>/main.js` (and `worker.js` for upload; for db
+ * `dist/libs/db/migrate.js` + migrations) and returns the folder, the bundles' file names and the
+ * npm packages they require.
  */
 export async function bundleTarget(target, outRoot = ROOT) {
   const isDb = target === 'db';
-  const entry = isDb ? join(ROOT, 'libs/db/src/cli/migrate.ts') : join(ROOT, 'apps', target, 'src/main.ts');
-  if (!existsSync(entry)) throw new Error(`No entry point at ${entry}`);
+  const entryPoints = Object.fromEntries(Object.entries(entriesOf(target)).map(([name, file]) => [name, join(ROOT, file)]));
+  for (const entry of Object.values(entryPoints)) if (!existsSync(entry)) throw new Error(`No entry point at ${entry}`);
   const outdir = isDb ? join(outRoot, 'dist/libs/db') : join(outRoot, 'dist/apps', target);
   rmSync(outdir, { recursive: true, force: true });
   const result = await build({
-    entryPoints: [entry],
-    outfile: join(outdir, isDb ? 'migrate.js' : 'main.js'),
+    entryPoints,
+    outdir,
     bundle: true,
     platform: 'node',
     target: 'node24',
@@ -57,5 +68,5 @@ export async function bundleTarget(target, outRoot = ROOT) {
   }
   // The migrator finds its SQL next to itself once bundled.
   if (isDb) cpSync(join(ROOT, 'libs/db/migrations'), join(outdir, 'migrations'), { recursive: true });
-  return { outdir, packages };
+  return { outdir, bundles: Object.keys(entryPoints).map((name) => `${name}.js`), packages };
 }

@@ -22,7 +22,7 @@ const SERVICES = [
   { name: 'flags', args: ['dist/apps/flags/main.js'], port: 'flags' },
   { name: 'billing', args: ['dist/apps/billing/main.js'], port: 'billing' },
   { name: 'upload', args: ['dist/apps/upload/main.js'], port: 'upload' },
-  { name: 'upload-worker', args: ['dist/apps/upload/main.js', '--worker'], port: 'worker' },
+  { name: 'upload-worker', args: ['dist/apps/upload/worker.js'], port: 'worker' },
 ] as const;
 
 /** SMOKE_RUNTIME_TREE reuses a tree already built (e.g. by CI's previous step); unset builds a fresh one. */
