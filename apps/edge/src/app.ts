@@ -1,7 +1,7 @@
 import type { Express, RequestHandler } from 'express';
 import type { Redis } from 'ioredis';
 import { authenticate, type TokenVerifier } from '@tp/auth';
-import { createServiceApp } from '@tp/http';
+import { createServiceApp, handlerChain } from '@tp/http';
 import type { Logger } from '@tp/logging';
 import type { ServiceMetrics } from '@tp/metrics';
 import type { EdgeConfig } from './config';
@@ -119,7 +119,8 @@ export function createApp(deps: EdgeAppDeps): Express {
     health: { cacheMs: deps.config.health.cacheMs, detailedGuards: [healthLimiter] },
     routes: (app) => {
       mountDocs(app, { ...deps, rateLimiter }, routes);
-      for (const route of routes) app.use(route.path, ...routeChain(route, deps, rateLimiter, byService.get(route.service)!));
+      // Each route's chain is one router layer (handlerChain): routes further down the table are skipped by one match.
+      for (const route of routes) app.use(route.path, handlerChain(routeChain(route, deps, rateLimiter, byService.get(route.service)!)));
     },
   });
 }

@@ -4,6 +4,7 @@ import { createRequestLogger, type Logger } from '@tp/logging';
 import { httpMetricsRecorder, type ServiceMetrics } from '@tp/metrics';
 import { closeUnreadRequests } from './close-after-response';
 import type { HealthCheck } from './health';
+import { handlerChain, underPath } from './handler-chain';
 import { healthRouter } from './health-router';
 import { requestIdMiddleware } from './request-id';
 
@@ -32,14 +33,15 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', options.trustProxy ?? false);
-  app.use(requestIdMiddleware());
   // Metrics and the request line come from one completion listener (pino-http's).
   const onResponse = options.metrics ? httpMetricsRecorder(options.metrics) : undefined;
-  app.use(createRequestLogger(options.logger, { ignorePaths: ['/health', '/health/ready'], onResponse }));
-  for (const middleware of options.before ?? []) app.use(middleware);
+  const requestLogger = createRequestLogger(options.logger, { ignorePaths: ['/health', '/health/ready'], onResponse });
+  // Every request crosses these, in this order: one router layer for all of them.
+  app.use(handlerChain([requestIdMiddleware(), requestLogger, ...(options.before ?? [])]));
   // startServer flips `locals.shuttingDown` so readiness fails while in-flight requests drain.
   app.locals.shuttingDown = false;
-  app.use(healthRouter(options.healthChecks ?? [], () => app.locals.shuttingDown === true, { logger: options.logger, ...options.health }));
+  const health = healthRouter(options.healthChecks ?? [], () => app.locals.shuttingDown === true, { logger: options.logger, ...options.health });
+  app.use(underPath('/health', health));
   if (options.jsonLimit !== false) app.use(express.json({ limit: options.jsonLimit ?? '100kb' }));
   options.routes(app);
   app.use(notFoundHandler());

@@ -14,3 +14,4 @@ export { createHealthMonitor, publicReport, type PublicCheck, type PublicHealthR
 export { requestIdMiddleware, pickRequestId, REQUEST_ID_HEADER } from './request-id';
 export { closeAfterResponse, closeUnreadRequests, DEFAULT_LINGER, type LingerLimits } from './close-after-response';
 export { runService, type Closer, type RunServiceOptions, type ServerSettings, type ServiceParts, type ServiceRuntimeConfig } from './run-service';
+export { handlerChain, underPath } from './handler-chain';

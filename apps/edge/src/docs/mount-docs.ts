@@ -1,5 +1,6 @@
 import type { Express, RequestHandler } from 'express';
 import type { TokenVerifier } from '@tp/auth';
+import { underPath } from '@tp/http';
 import type { Logger } from '@tp/logging';
 import type { EdgeConfig } from '../config';
 import type { ServiceRoute } from '../routing/service-routes';
@@ -21,5 +22,6 @@ export function mountDocs(app: Express, deps: MountDocsDeps, routes: ServiceRout
   const api = edgeApiRegistry();
   // Read when the document is built, so it includes the docs routes docsRoutes declares.
   const document = openApiDocument({ edge: () => api.fragment(), routes, logger: deps.logger });
-  app.use(docsRoutes({ verifier: deps.verifier, adminOnly: deps.config.docs.adminOnly, rateLimiter: deps.rateLimiter, document, api }));
+  // Only /docs… enters the docs router; API traffic passes with one test.
+  app.use(underPath('/docs', docsRoutes({ verifier: deps.verifier, adminOnly: deps.config.docs.adminOnly, rateLimiter: deps.rateLimiter, document, api })));
 }

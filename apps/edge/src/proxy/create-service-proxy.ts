@@ -56,24 +56,33 @@ function sendError(res: ServerResponse | Socket, req: IncomingMessage, error: Ht
   res.end(JSON.stringify(body));
 }
 
-type AgentInternals = { addRequest: (request: ClientRequest, options: unknown) => void };
+type AgentInternals = {
+  addRequest: (request: ClientRequest, options: unknown) => void;
+  getName: (options: unknown) => string;
+  /** Requests waiting for a socket, by connection name (absent or empty when none wait). */
+  requests: Record<string, ClientRequest[] | undefined>;
+};
 
 /**
  * Node queues a request for a free socket without any time limit; this agent gives each
  * request one only within `queueTimeoutMs` (then 503). `addRequest` is where http.Agent
- * receives every request it will carry, before the socket is known.
+ * receives every request it will carry: it hands over a free socket, opens one, or queues the
+ * request in `requests[name]`. Only a queued request gets a timer, so the common case (a free
+ * keep-alive socket) costs no timer and no listeners.
  */
 function boundedAgent(maxSockets: number, queueTimeoutMs: number): Agent {
   const agent = keepAliveAgent(maxSockets);
   const internals = agent as unknown as AgentInternals;
   const addRequest = internals.addRequest.bind(agent);
   internals.addRequest = (request, options) => {
+    addRequest(request, options);
+    const queue = internals.requests[internals.getName(options)];
+    if (!queue || queue[queue.length - 1] !== request) return;
     const timer = setTimeout(() => {
       request.destroy(Object.assign(new Error('No upstream connection free in time'), { code: UPSTREAM_BUSY }));
     }, queueTimeoutMs);
     request.once('socket', () => clearTimeout(timer));
     request.once('close', () => clearTimeout(timer));
-    addRequest(request, options);
   };
   return agent;
 }
