@@ -1,44 +1,11 @@
-import { z } from 'zod';
-import {
-  databaseEnv,
-  databaseSettings,
-  keycloakEnv,
-  keycloakSettings,
-  loadConfig,
-  metricsPort,
-  metricsPortSetting,
-  port,
-  redisEnv,
-  runtimeEnv,
-  runtimeSettings,
-  type Env,
-} from '@tp/config';
-import { entitlementEnv, entitlementSettings } from '@tp/entitlements';
-import { featureFlagEnv, featureFlagSettings } from '@tp/feature-flags';
-
-const flagsEnvSchema = z.object({
-  ...runtimeEnv,
-  ...databaseEnv,
-  ...redisEnv,
-  ...keycloakEnv,
-  ...featureFlagEnv,
-  ...entitlementEnv,
-  FLAGS_PORT: port(4004),
-  FLAGS_METRICS_PORT: metricsPort,
-});
+import { databaseConfig, keycloakConfig, loadServiceConfig, redisConfig, servicePorts, type Env } from '@tp/config';
+import { entitlementConfig } from '@tp/entitlements';
+import { featureFlagConfig } from '@tp/feature-flags';
 
 export type FlagsConfig = ReturnType<typeof loadFlagsConfig>;
 
+/** Only shared pieces: the admin API publishes changes on Redis and evaluates by tier (entitlements). */
 export function loadFlagsConfig(env?: Env) {
-  const parsed = loadConfig(flagsEnvSchema, env);
-  return {
-    ...runtimeSettings(parsed),
-    port: parsed.FLAGS_PORT,
-    metricsPort: metricsPortSetting(parsed.FLAGS_METRICS_PORT, parsed.NODE_ENV, 9404),
-    database: databaseSettings(parsed),
-    redisUrl: parsed.REDIS_URL,
-    auth: keycloakSettings(parsed),
-    flags: featureFlagSettings(parsed),
-    entitlements: entitlementSettings(parsed),
-  };
+  const pieces = { database: databaseConfig, redisUrl: redisConfig, auth: keycloakConfig, flags: featureFlagConfig, entitlements: entitlementConfig };
+  return loadServiceConfig({ ports: servicePorts({ FLAGS_PORT: 4004 }, { FLAGS_METRICS_PORT: 9404 }), pieces }, env);
 }

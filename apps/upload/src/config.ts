@@ -1,70 +1,55 @@
 import { z } from 'zod';
 import {
-  databaseEnv,
-  databaseSettings,
+  databaseConfig,
   httpUrl,
-  keycloakEnv,
-  keycloakSettings,
-  loadConfig,
+  keycloakConfig,
+  loadServiceConfig,
   metricsPort,
   metricsPortSetting,
   port,
   positiveInt,
-  redisEnv,
-  runtimeEnv,
-  runtimeSettings,
+  redisConfig,
+  servicePorts,
   trustProxySetting,
   type Env,
 } from '@tp/config';
-import { entitlementEnv, entitlementSettings } from '@tp/entitlements';
-import { featureFlagEnv, featureFlagSettings } from '@tp/feature-flags';
+import { entitlementConfig } from '@tp/entitlements';
+import { featureFlagConfig } from '@tp/feature-flags';
 
 const DEV_IP_HASH_SECRET = 'dev-only-upload-ip-hash-secret-change-me';
 
-const uploadEnvSchema = z
-  .object({
-    ...runtimeEnv,
-    ...databaseEnv,
-    ...redisEnv,
-    ...keycloakEnv,
-    ...featureFlagEnv,
-    ...entitlementEnv,
-    UPLOAD_PORT: port(4002),
-    UPLOAD_WORKER_PORT: port(4005),
-    UPLOAD_METRICS_PORT: metricsPort,
-    UPLOAD_WORKER_METRICS_PORT: metricsPort,
-    /** Whose X-Forwarded-For we believe: only the edge on loopback by default (anonymous IP hashing). */
-    UPLOAD_TRUST_PROXY: trustProxySetting('loopback'),
-    UPLOAD_IP_HASH_SECRET: z.string().min(16).default(DEV_IP_HASH_SECRET),
-    ANONYMOUS_UPLOAD_TTL_HOURS: positiveInt(24),
-    /** Per client IP (hashed), over a rolling window: files and bytes of anonymous uploads. */
-    ANONYMOUS_QUOTA_FILES: positiveInt(50),
-    ANONYMOUS_QUOTA_BYTES: positiveInt(500 * 1024 * 1024),
-    ANONYMOUS_QUOTA_WINDOW_HOURS: positiveInt(24),
-    /** All anonymous uploads together (stored plus streaming): past it anonymous uploads get 429. */
-    ANONYMOUS_STORAGE_CAP_BYTES: positiveInt(20 * 1024 * 1024 * 1024),
-    UPLOAD_DOWNLOAD_URL_TTL_SECONDS: positiveInt(300),
-    /** Whole-request cap: a 200 MB upload on a slow link must fit (Node's default of 5 min would cut it). */
-    UPLOAD_REQUEST_TIMEOUT_MS: positiveInt(30 * 60_000),
-    UPLOAD_PART_SIZE_BYTES: z.coerce.number().int().min(5 * 1024 * 1024).default(5 * 1024 * 1024),
-    UPLOAD_QUEUE_NAME: z.string().min(1).default('upload-processing'),
-    UPLOAD_QUEUE_PREFIX: z.string().min(1).default('bull'),
-    UPLOAD_WORKER_CONCURRENCY: positiveInt(2),
-    UPLOAD_JOB_ATTEMPTS: positiveInt(5),
-    UPLOAD_JOB_BACKOFF_MS: positiveInt(2000),
-    UPLOAD_SWEEP_INTERVAL_MS: positiveInt(10 * 60_000),
-    S3_ENDPOINT: httpUrl.default('http://127.0.0.1:9000'),
-    /** Host clients use for presigned URLs (e.g. http://localhost:9000 when S3_ENDPOINT is a compose name). */
-    S3_PUBLIC_ENDPOINT: z.preprocess((value) => (value === '' ? undefined : value), httpUrl.optional()),
-    S3_ACCESS_KEY: z.string().min(1).default('S3RVER'),
-    S3_SECRET_KEY: z.string().min(1).default('S3RVER'),
-    S3_BUCKET: z.string().min(3).default('toolsplatform-uploads'),
-    S3_REGION: z.string().min(1).default('us-east-1'),
-  })
-  .refine((env) => env.NODE_ENV !== 'production' || env.UPLOAD_IP_HASH_SECRET !== DEV_IP_HASH_SECRET, {
-    path: ['UPLOAD_IP_HASH_SECRET'],
-    message: 'set a real secret in production',
-  });
+const uploadEnv = {
+  /** The worker process (worker-main.ts) listens on its own ports; it reads this same config. */
+  UPLOAD_WORKER_PORT: port(4005),
+  UPLOAD_WORKER_METRICS_PORT: metricsPort,
+  /** Whose X-Forwarded-For we believe: only the edge on loopback by default (anonymous IP hashing). */
+  UPLOAD_TRUST_PROXY: trustProxySetting('loopback'),
+  UPLOAD_IP_HASH_SECRET: z.string().min(16).default(DEV_IP_HASH_SECRET),
+  ANONYMOUS_UPLOAD_TTL_HOURS: positiveInt(24),
+  /** Per client IP (hashed), over a rolling window: files and bytes of anonymous uploads. */
+  ANONYMOUS_QUOTA_FILES: positiveInt(50),
+  ANONYMOUS_QUOTA_BYTES: positiveInt(500 * 1024 * 1024),
+  ANONYMOUS_QUOTA_WINDOW_HOURS: positiveInt(24),
+  /** All anonymous uploads together (stored plus streaming): past it anonymous uploads get 429. */
+  ANONYMOUS_STORAGE_CAP_BYTES: positiveInt(20 * 1024 * 1024 * 1024),
+  UPLOAD_DOWNLOAD_URL_TTL_SECONDS: positiveInt(300),
+  /** Whole-request cap: a 200 MB upload on a slow link must fit (Node's default of 5 min would cut it). */
+  UPLOAD_REQUEST_TIMEOUT_MS: positiveInt(30 * 60_000),
+  UPLOAD_PART_SIZE_BYTES: z.coerce.number().int().min(5 * 1024 * 1024).default(5 * 1024 * 1024),
+  UPLOAD_QUEUE_NAME: z.string().min(1).default('upload-processing'),
+  UPLOAD_QUEUE_PREFIX: z.string().min(1).default('bull'),
+  UPLOAD_WORKER_CONCURRENCY: positiveInt(2),
+  UPLOAD_JOB_ATTEMPTS: positiveInt(5),
+  UPLOAD_JOB_BACKOFF_MS: positiveInt(2000),
+  UPLOAD_SWEEP_INTERVAL_MS: positiveInt(10 * 60_000),
+  S3_ENDPOINT: httpUrl.default('http://127.0.0.1:9000'),
+  /** Host clients use for presigned URLs (e.g. http://localhost:9000 when S3_ENDPOINT is a compose name). */
+  S3_PUBLIC_ENDPOINT: z.preprocess((value) => (value === '' ? undefined : value), httpUrl.optional()),
+  S3_ACCESS_KEY: z.string().min(1).default('S3RVER'),
+  S3_SECRET_KEY: z.string().min(1).default('S3RVER'),
+  S3_BUCKET: z.string().min(3).default('toolsplatform-uploads'),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+};
 
 export interface S3Settings {
   endpoint: string;
@@ -79,45 +64,50 @@ export interface S3Settings {
 export type UploadConfig = ReturnType<typeof loadUploadConfig>;
 
 export function loadUploadConfig(env?: Env) {
-  const parsed = loadConfig(uploadEnvSchema, env);
-  const s3: S3Settings = {
-    endpoint: parsed.S3_ENDPOINT,
-    publicEndpoint: parsed.S3_PUBLIC_ENDPOINT ?? parsed.S3_ENDPOINT,
-    accessKey: parsed.S3_ACCESS_KEY,
-    secretKey: parsed.S3_SECRET_KEY,
-    bucket: parsed.S3_BUCKET,
-    region: parsed.S3_REGION,
-    partSizeBytes: parsed.UPLOAD_PART_SIZE_BYTES,
-  };
-  return {
-    ...runtimeSettings(parsed),
-    port: parsed.UPLOAD_PORT,
-    workerPort: parsed.UPLOAD_WORKER_PORT,
-    metricsPort: metricsPortSetting(parsed.UPLOAD_METRICS_PORT, parsed.NODE_ENV, 9402),
-    workerMetricsPort: metricsPortSetting(parsed.UPLOAD_WORKER_METRICS_PORT, parsed.NODE_ENV, 9405),
-    database: databaseSettings(parsed),
-    redisUrl: parsed.REDIS_URL,
-    auth: keycloakSettings(parsed),
-    flags: featureFlagSettings(parsed),
-    entitlements: entitlementSettings(parsed),
-    trustProxy: parsed.UPLOAD_TRUST_PROXY,
-    ipHashSecret: parsed.UPLOAD_IP_HASH_SECRET,
-    anonymousTtlMs: parsed.ANONYMOUS_UPLOAD_TTL_HOURS * 3_600_000,
-    anonymousQuota: {
-      files: parsed.ANONYMOUS_QUOTA_FILES,
-      bytes: parsed.ANONYMOUS_QUOTA_BYTES,
-      windowMs: parsed.ANONYMOUS_QUOTA_WINDOW_HOURS * 3_600_000,
-      storageCapBytes: parsed.ANONYMOUS_STORAGE_CAP_BYTES,
+  return loadServiceConfig(
+    {
+      ports: servicePorts({ UPLOAD_PORT: 4002 }, { UPLOAD_METRICS_PORT: 9402 }),
+      pieces: { database: databaseConfig, redisUrl: redisConfig, auth: keycloakConfig, flags: featureFlagConfig, entitlements: entitlementConfig },
+      env: uploadEnv,
+      rules: [
+        {
+          path: 'UPLOAD_IP_HASH_SECRET',
+          check: (parsed) => parsed.NODE_ENV !== 'production' || parsed.UPLOAD_IP_HASH_SECRET !== DEV_IP_HASH_SECRET,
+          message: 'set a real secret in production',
+        },
+      ],
+      settings: (parsed) => ({
+        workerPort: parsed.UPLOAD_WORKER_PORT,
+        workerMetricsPort: metricsPortSetting(parsed.UPLOAD_WORKER_METRICS_PORT, parsed.NODE_ENV, 9405),
+        trustProxy: parsed.UPLOAD_TRUST_PROXY,
+        ipHashSecret: parsed.UPLOAD_IP_HASH_SECRET,
+        anonymousTtlMs: parsed.ANONYMOUS_UPLOAD_TTL_HOURS * 3_600_000,
+        anonymousQuota: {
+          files: parsed.ANONYMOUS_QUOTA_FILES,
+          bytes: parsed.ANONYMOUS_QUOTA_BYTES,
+          windowMs: parsed.ANONYMOUS_QUOTA_WINDOW_HOURS * 3_600_000,
+          storageCapBytes: parsed.ANONYMOUS_STORAGE_CAP_BYTES,
+        },
+        downloadUrlTtlSeconds: parsed.UPLOAD_DOWNLOAD_URL_TTL_SECONDS,
+        requestTimeoutMs: parsed.UPLOAD_REQUEST_TIMEOUT_MS,
+        s3: {
+          endpoint: parsed.S3_ENDPOINT,
+          publicEndpoint: parsed.S3_PUBLIC_ENDPOINT ?? parsed.S3_ENDPOINT,
+          accessKey: parsed.S3_ACCESS_KEY,
+          secretKey: parsed.S3_SECRET_KEY,
+          bucket: parsed.S3_BUCKET,
+          region: parsed.S3_REGION,
+          partSizeBytes: parsed.UPLOAD_PART_SIZE_BYTES,
+        } satisfies S3Settings as S3Settings,
+        queue: {
+          name: parsed.UPLOAD_QUEUE_NAME,
+          prefix: parsed.UPLOAD_QUEUE_PREFIX,
+          attempts: parsed.UPLOAD_JOB_ATTEMPTS,
+          backoffMs: parsed.UPLOAD_JOB_BACKOFF_MS,
+        },
+        worker: { concurrency: parsed.UPLOAD_WORKER_CONCURRENCY, sweepIntervalMs: parsed.UPLOAD_SWEEP_INTERVAL_MS },
+      }),
     },
-    downloadUrlTtlSeconds: parsed.UPLOAD_DOWNLOAD_URL_TTL_SECONDS,
-    requestTimeoutMs: parsed.UPLOAD_REQUEST_TIMEOUT_MS,
-    s3,
-    queue: {
-      name: parsed.UPLOAD_QUEUE_NAME,
-      prefix: parsed.UPLOAD_QUEUE_PREFIX,
-      attempts: parsed.UPLOAD_JOB_ATTEMPTS,
-      backoffMs: parsed.UPLOAD_JOB_BACKOFF_MS,
-    },
-    worker: { concurrency: parsed.UPLOAD_WORKER_CONCURRENCY, sweepIntervalMs: parsed.UPLOAD_SWEEP_INTERVAL_MS },
-  };
+    env,
+  );
 }

@@ -1,44 +1,11 @@
-import { z } from 'zod';
-import {
-  databaseEnv,
-  databaseSettings,
-  keycloakEnv,
-  keycloakSettings,
-  loadConfig,
-  metricsPort,
-  metricsPortSetting,
-  port,
-  redisEnv,
-  runtimeEnv,
-  runtimeSettings,
-  type Env,
-} from '@tp/config';
-import { entitlementEnv, entitlementSettings } from '@tp/entitlements';
-import { featureFlagEnv, featureFlagSettings } from '@tp/feature-flags';
-
-const userEnvSchema = z.object({
-  ...runtimeEnv,
-  ...databaseEnv,
-  ...keycloakEnv,
-  ...redisEnv,
-  ...featureFlagEnv,
-  ...entitlementEnv,
-  USER_PORT: port(4001),
-  USER_METRICS_PORT: metricsPort,
-});
+import { databaseConfig, keycloakConfig, loadServiceConfig, redisConfig, servicePorts, type Env } from '@tp/config';
+import { entitlementConfig } from '@tp/entitlements';
+import { featureFlagConfig } from '@tp/feature-flags';
 
 export type UserConfig = ReturnType<typeof loadUserConfig>;
 
+/** Only shared pieces: profile and limits read accounts (entitlements) and the `ads`/`registration` flags. */
 export function loadUserConfig(env?: Env) {
-  const parsed = loadConfig(userEnvSchema, env);
-  return {
-    ...runtimeSettings(parsed),
-    port: parsed.USER_PORT,
-    metricsPort: metricsPortSetting(parsed.USER_METRICS_PORT, parsed.NODE_ENV, 9401),
-    database: databaseSettings(parsed),
-    auth: keycloakSettings(parsed),
-    redisUrl: parsed.REDIS_URL,
-    flags: featureFlagSettings(parsed),
-    entitlements: entitlementSettings(parsed),
-  };
+  const pieces = { database: databaseConfig, auth: keycloakConfig, redisUrl: redisConfig, flags: featureFlagConfig, entitlements: entitlementConfig };
+  return loadServiceConfig({ ports: servicePorts({ USER_PORT: 4001 }, { USER_METRICS_PORT: 9401 }), pieces }, env);
 }

@@ -1,3 +1,5 @@
 export { loadConfig, loadConfigOrExit, processEnv, ConfigError, type Env } from './load-config';
 export * from './env-schemas';
+export { configPiece, databaseConfig, keycloakConfig, redisConfig, servicePorts, type ConfigPiece, type ListenPorts, type ParsedEnv } from './config-piece';
+export { loadServiceConfig, type EnvRule, type ServiceConfig, type ServiceConfigSpec } from './load-service-config';
 export { refuseInProduction } from './refuse-in-production';

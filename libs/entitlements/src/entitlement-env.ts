@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { positiveInt } from '@tp/config';
+import { configPiece, positiveInt } from '@tp/config';
 
 /** Env pieces for every service that decides by tier (readers) or changes subscriptions (billing). */
 export const entitlementEnv = {
@@ -17,3 +17,6 @@ export interface EntitlementSettings {
 export function entitlementSettings(env: { ENTITLEMENTS_CHANNEL: string; ENTITLEMENTS_CACHE_TTL_MS: number }): EntitlementSettings {
   return { channel: env.ENTITLEMENTS_CHANNEL, cacheTtlMs: env.ENTITLEMENTS_CACHE_TTL_MS };
 }
+
+/** The config piece of every service that reads or announces entitlements: `entitlements` in its config. */
+export const entitlementConfig = configPiece(entitlementEnv, entitlementSettings);

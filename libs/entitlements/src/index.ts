@@ -2,5 +2,5 @@ export { grantsPremium, currentSubscription, tierFor, type SubscriptionFacts } f
 export { AccountStore, type StoredAccount, type UserFields } from './account-store';
 export { AccountCache, ALL_ACCOUNTS, type AccountCacheOptions } from './account-cache';
 export { UserAccounts, type Account, type RegistrationFlag } from './user-accounts';
-export { entitlementEnv, entitlementSettings, type EntitlementSettings } from './entitlement-env';
+export { entitlementConfig, entitlementEnv, entitlementSettings, type EntitlementSettings } from './entitlement-env';
 export { connectEntitlementCache, createEntitlementPublisher, publishEntitlementChange, startEntitlementCache } from './entitlement-redis';

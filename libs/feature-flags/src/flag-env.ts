@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { booleanFlag, positiveInt } from '@tp/config';
+import { booleanFlag, configPiece, positiveInt } from '@tp/config';
 import type { KillSwitches } from './flag-types';
 
 /** Env pieces for any service that evaluates flags through FeatureFlagClient. */
@@ -43,3 +43,6 @@ export function featureFlagSettings(env: {
     },
   };
 }
+
+/** The config piece every service that evaluates flags takes: `flags` in its config. */
+export const featureFlagConfig = configPiece(featureFlagEnv, featureFlagSettings);

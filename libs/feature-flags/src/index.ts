@@ -14,5 +14,5 @@ export { FeatureFlagClient, publishFlagChange, type FeatureFlagClientOptions, ty
 export { loadFlagDefinitions, toFlagDefinition } from './load-flag-definitions';
 export { createFlagSubscriber } from './create-flag-subscriber';
 export { requireFlag, contextFromRequest, type RequireFlagOptions, type TierOf } from './require-flag';
-export { featureFlagEnv, featureFlagSettings, type FeatureFlagSettings } from './flag-env';
+export { featureFlagConfig, featureFlagEnv, featureFlagSettings, type FeatureFlagSettings } from './flag-env';
 export { connectFeatureFlags, startFeatureFlags, type ConnectFeatureFlagsOptions } from './connect-feature-flags';
