@@ -2,9 +2,10 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DevIdentityProvider } from '@tp/dev-identity-provider';
 import { freePort, keycloakEnvFor, TEST_PASSWORD } from '@tp/testing';
-import { spawnApp, spawnBenchServer, type BenchProcess } from './spawn-bench-process';
+import { spawnApp, spawnBenchServer, spawnBuilt, type BenchProcess } from './spawn-bench-process';
+import { BENCH_BUNDLE_DIR } from './build-bench-bundles';
 
-export type CaseId = 'a' | 'b' | 'c' | 'd';
+export type CaseId = 'a' | 'b' | 'f' | 'c' | 'd';
 
 export interface BenchContext {
   idp: DevIdentityProvider;
@@ -83,6 +84,28 @@ function proxyOverUpstream(id: CaseId, label: string, server: string): BenchCase
   };
 }
 
+/** (f): Express + proxy + one Redis round trip + one request line per request, logged to a file like the edge. */
+const floorOverUpstream: BenchCase = {
+  id: 'f',
+  label: 'floor: (b) + 1 Redis call + 1 log line',
+  start: async (ctx, runName, nodeFlags = {}) => {
+    const upstream = await spawnBenchServer('trivial-upstream');
+    const logFile = join(ctx.logDir, `${runName}-floor.log`);
+    const entry = join(BENCH_BUNDLE_DIR, 'floor-proxy.js');
+    const proxy = await spawnBuilt({ entry, env: { TARGET: upstream.url, REDIS_URL: ctx.redisUrl }, logFile, nodeFlags: nodeFlags['proxy'] });
+    return {
+      url: `${proxy.url}${PROFILE_PATH}`,
+      headers: {},
+      measured: { proxy },
+      stop: async () => {
+        await proxy.stop();
+        await upstream.stop();
+        return countRequestLines(logFile);
+      },
+    };
+  },
+};
+
 const edgeOverUpstream: BenchCase = {
   id: 'c',
   label: 'edge full chain → trivial upstream',
@@ -137,12 +160,13 @@ const edgeOverUserService: BenchCase = {
 export const BENCH_CASES: BenchCase[] = [
   proxyOverUpstream('a', 'raw node:http keep-alive proxy (ceiling)', 'raw-proxy'),
   proxyOverUpstream('b', 'bare Express 5 + http-proxy-middleware', 'express-proxy'),
+  floorOverUpstream,
   edgeOverUpstream,
   edgeOverUserService,
 ];
 
 export function benchCase(id: string): BenchCase {
   const found = BENCH_CASES.find((item) => item.id === id);
-  if (!found) throw new Error(`Unknown bench case ${id} (a, b, c or d)`);
+  if (!found) throw new Error(`Unknown bench case ${id} (a, b, f, c or d)`);
   return found;
 }

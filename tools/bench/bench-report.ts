@@ -31,7 +31,8 @@ export interface BenchReport {
   settings: BenchSettings;
   throughput: CaseSummary[];
   fixedRate: CaseSummary[];
-  ratios: { cOverA: number; cOverB: number; dOverA: number };
+  /** f/b: what the design card's floor (Redis + log line) leaves of c/b at best; c/f: the edge against that floor. */
+  ratios: { cOverA: number; cOverB: number; dOverA: number; fOverB: number; cOverF: number };
   fixedRateP99: { a: number; c: number; differenceMs: number };
   targets: { name: string; pass: boolean; detail: string }[];
 }
@@ -66,11 +67,13 @@ const round2 = (value: number) => Math.round(value * 100) / 100;
 
 /** Ratios and the targets from issue 12, derived from the medians of one run. */
 export function buildReport(base: Omit<BenchReport, 'ratios' | 'fixedRateP99' | 'targets'>): BenchReport {
-  const [a, b, c, d] = (['a', 'b', 'c', 'd'] as const).map((id) => find(base.throughput, id));
+  const [a, b, f, c, d] = (['a', 'b', 'f', 'c', 'd'] as const).map((id) => find(base.throughput, id));
   const ratios = {
     cOverA: round2(c!.requestsPerSecond / a!.requestsPerSecond),
     cOverB: round2(c!.requestsPerSecond / b!.requestsPerSecond),
     dOverA: round2(d!.requestsPerSecond / a!.requestsPerSecond),
+    fOverB: round2(f!.requestsPerSecond / b!.requestsPerSecond),
+    cOverF: round2(c!.requestsPerSecond / f!.requestsPerSecond),
   };
   const fixedA = find(base.fixedRate, 'a').p99Ms;
   const fixedC = find(base.fixedRate, 'c').p99Ms;
@@ -122,12 +125,13 @@ export function formatReport(report: BenchReport): string {
     `production bundles (npm run build) in fresh node processes; autocannon: ${s.connections} connections, pipelining 1, ` +
       `${s.durationSeconds} s per run after ${s.warmupSeconds} s warm-up, ${s.rounds} interleaved rounds, medians`,
     `(c),(d): RATE_LIMIT_MAX=${s.rateLimitMax} so the limit never trips (Redis is still called per request); ` +
-      `pino-http at info to a file. CPU from /proc/<pid>/stat (user+system) over the measured run.`,
+      `(f),(c),(d): pino-http at info to a file. CPU from /proc/<pid>/stat (user+system) over the measured run.`,
     '',
     header,
     ...tableRows(report.throughput),
     '',
-    `ratios: c/a = ${report.ratios.cOverA.toFixed(2)}   c/b = ${report.ratios.cOverB.toFixed(2)}   d/a = ${report.ratios.dOverA.toFixed(2)}`,
+    `ratios: c/a = ${report.ratios.cOverA.toFixed(2)}   c/b = ${report.ratios.cOverB.toFixed(2)}   d/a = ${report.ratios.dOverA.toFixed(2)}` +
+      `   (f/b = ${report.ratios.fOverB.toFixed(2)}: the floor of Redis + log line; c/f = ${report.ratios.cOverF.toFixed(2)})`,
     '',
     `fixed rate ${s.fixedRate} req/s (paced open loop, node:http keep-alive, one request every ${1000 / s.fixedRate} ms):`,
     ...tableRows(report.fixedRate),

@@ -1,6 +1,6 @@
 /**
- * `npm run bench:profile -- <case> [process]`: one bench case (a, b, c or d; default c) with
- * one of its processes (proxy, edge or user; default edge, proxy for a and b) under
+ * `npm run bench:profile -- <case> [process]`: one bench case (a, b, f, c or d; default c) with
+ * one of its processes (proxy, edge or user; default edge, proxy for a, b and f) under
  * `--cpu-prof`, then where that process's CPU goes: self and inclusive time by package and
  * the hottest functions, mapped back to our sources through the bundles' source maps.
  * Runs the same production bundles as `npm run bench`; the profile stays in
@@ -24,7 +24,7 @@ function print(title: string, spots: HotSpot[]): void {
 
 async function main(): Promise<void> {
   const selected = benchCase(process.argv[2] ?? 'c');
-  const role = process.argv[3] ?? (selected.id === 'a' || selected.id === 'b' ? 'proxy' : 'edge');
+  const role = process.argv[3] ?? (['a', 'b', 'f'].includes(selected.id) ? 'proxy' : 'edge');
   buildBenchBundles(['edge', 'user']);
   rmSync(PROFILE_DIR, { recursive: true, force: true });
   mkdirSync(PROFILE_DIR, { recursive: true });

@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { NextFunction, Request, RequestHandler } from 'express';
 import { UnauthorizedError } from '@tp/errors';
 import { setRequestUser } from '@tp/logging';
 import type { Identity } from './identity';
@@ -26,19 +26,28 @@ function bearerToken(header: string | undefined): string | undefined {
 /**
  * `required`: no token → 401. `optional`: no token → anonymous. In both modes a token
  * that is present but invalid is a 401: a broken client must not silently downgrade.
+ * A token verified before (the verifier's cache) is accepted synchronously; only a new token
+ * returns a promise (Express sends its rejection, a 401, to the error middleware).
  */
 export function authenticate(verifier: TokenVerifier, mode: AuthMode): RequestHandler {
-  return async (req, _res, next) => {
+  const accept = (req: Request, identity: Identity, next: NextFunction) => {
+    req.identity = identity;
+    setRequestUser(identity.userId);
+    next();
+  };
+  return (req, _res, next) => {
     const token = bearerToken(req.headers.authorization);
     if (!token) {
       if (mode === 'required') throw new UnauthorizedError(TOKEN_ERRORS.missing);
       next();
-      return;
+      return undefined;
     }
-    const identity = await verifier.verify(token);
-    req.identity = identity;
-    setRequestUser(identity.userId);
-    next();
+    const cached = verifier.verifyCached(token);
+    if (cached) {
+      accept(req, cached, next);
+      return undefined;
+    }
+    return verifier.verify(token).then((identity) => accept(req, identity, next));
   };
 }
 

@@ -59,12 +59,19 @@ export class JwksKeyStore {
     this.now = options.now ?? Date.now;
   }
 
+  /**
+   * The key for `kid` if it is already known and usable, without waiting for anything (the
+   * hot path: a known key needs no network); an old key set starts its background refresh.
+   */
+  known(kid: string): KeyObject | undefined {
+    const key = this.usableKey(kid);
+    if (key && this.age() > this.settings.maxAgeMs) void this.refreshIfAllowed();
+    return key;
+  }
+
   async get(kid: string): Promise<KeyLookup> {
-    const known = this.usableKey(kid);
-    if (known) {
-      if (this.age() > this.settings.maxAgeMs) void this.refreshIfAllowed();
-      return { status: 'found', key: known };
-    }
+    const known = this.known(kid);
+    if (known) return { status: 'found', key: known };
     const refreshing = this.refreshIfAllowed();
     if (!refreshing) {
       this.options.onUnknownKid?.('memory');

@@ -123,7 +123,10 @@ describe('TokenVerifier: the verified-token cache never outlives its key', () =>
         now: () => now,
       });
       const token = await idp.issueToken('premium@example.com');
+      expect(verifier.verifyCached(token)).toBeUndefined();
       await expect(verifier.verify(token)).resolves.toMatchObject({ tier: 'PREMIUM' });
+      // Verified once: the hot path answers from the cache, synchronously.
+      expect(verifier.verifyCached(token)).toMatchObject({ tier: 'PREMIUM' });
       await expect(verifier.verify(token)).resolves.toMatchObject({ tier: 'PREMIUM' });
       const { kid } = await idp.rotateKey({ removeOld: true });
 
@@ -131,6 +134,7 @@ describe('TokenVerifier: the verified-token cache never outlives its key', () =>
       now += 1000;
       await verifier.verify(await idp.issueToken('premium@example.com', { claims: { jti: randomUUID() } }));
       expect(idp.signingKid).toBe(kid);
+      expect(verifier.verifyCached(token)).toBeUndefined();
       expect(await unauthorizedMessage(verifier.verify(token))).toBe('Invalid token signature');
     } finally {
       await idp.stop();

@@ -99,8 +99,21 @@ export class TokenVerifier {
     this.allowedAzp = new Set(options.allowedAzp ?? []);
   }
 
+  /**
+   * The identity of a token this verifier already verified, while it has not expired and the
+   * key that verified it is still the key cache's key for its kid; otherwise undefined (call
+   * `verify`). Synchronous, so a returning client's request pays no promise for it.
+   */
+  verifyCached(token: string): Identity | undefined {
+    const entry = this.verified.get(token);
+    if (!entry) return undefined;
+    if (entry.expiresAt > Date.now() && this.keys.known(entry.kid) === entry.key) return entry.identity;
+    this.verified.delete(token);
+    return undefined;
+  }
+
   async verify(token: string): Promise<Identity> {
-    const remembered = await this.remembered(token);
+    const remembered = this.verifyCached(token);
     if (remembered) return remembered;
 
     const { kid } = parseHeaderAndType(token);
@@ -128,18 +141,6 @@ export class TokenVerifier {
   /** True while known signing keys can verify tokens, even if the JWKS endpoint is down (stale-if-error). */
   hasUsableKeys(): boolean {
     return this.keys.hasUsableKeys();
-  }
-
-  /** A cached result, only while its key is still the one the key cache holds for that kid. */
-  private async remembered(token: string): Promise<Identity | undefined> {
-    const entry = this.verified.get(token);
-    if (!entry) return undefined;
-    if (entry.expiresAt > Date.now()) {
-      const lookup = await this.keys.get(entry.kid);
-      if (lookup.status === 'found' && lookup.key === entry.key) return entry.identity;
-    }
-    this.verified.delete(token);
-    return undefined;
   }
 
   private async keyFor(kid: string): Promise<KeyObject> {

@@ -10,15 +10,21 @@ import { UnauthorizedError } from '@tp/errors';
  * so a user behind a busy NAT is not blocked by another client's failures.
  */
 export function countUnauthorized(guard: RequestHandler, rateLimiter: RequestHandler): RequestHandler {
-  return async (req, res, next) => {
-    try {
-      await guard(req, res, next);
-    } catch (err) {
+  return (req, res, next) => {
+    const counted = (err: unknown) => {
       if (!(err instanceof UnauthorizedError)) throw err;
       req.identity = undefined;
       // The limiter calls next() while the bucket has room (→ the 401), or next(429) once it is spent.
-      await rateLimiter(req, res, (limited?: unknown) => next(limited ?? err));
+      return rateLimiter(req, res, (limited?: unknown) => next(limited ?? err));
+    };
+    // The guard answers synchronously for a cached token: no promise on that path.
+    let outcome: unknown;
+    try {
+      outcome = guard(req, res, next);
+    } catch (err) {
+      return counted(err);
     }
+    return outcome instanceof Promise ? outcome.then(undefined, counted) : undefined;
   };
 }
 

@@ -44,16 +44,18 @@ export class ResilientRedisStore implements Store {
     return this.ready;
   }
 
-  private async call<T>(operation: (store: RedisStore) => Promise<T>): Promise<T> {
-    try {
-      if (!this.connected) await this.connect();
-      return await operation(this.inner as RedisStore);
-    } catch (err) {
+  private call<T>(operation: (store: RedisStore) => Promise<T>): Promise<T> {
+    const failed = (err: unknown): never => {
       this.connected = false;
       this.ready = undefined;
       this.onFailure(err);
       throw err;
-    }
+    };
+    // Connected (every request but the first few): the store's own promise, no extra async frame.
+    if (this.connected) return operation(this.inner as RedisStore).catch(failed);
+    return this.connect()
+      .then(() => operation(this.inner as RedisStore))
+      .catch(failed);
   }
 
   get(key: string): Promise<ClientRateLimitInfo | undefined> {

@@ -47,8 +47,10 @@ export function forwardHeaders(): RequestHandler {
     for (const name in req.headers) {
       if (UPSTREAM_HEADERS.has(name)) headers[name] = req.headers[name];
     }
-    const chain = [...req.ips, req.socket.remoteAddress].filter((address): address is string => Boolean(address));
-    if (chain.length > 0) headers['x-forwarded-for'] = chain.join(', ');
+    const trusted = req.ips.join(', ');
+    const peer = req.socket.remoteAddress;
+    const forwardedFor = peer ? (trusted ? `${trusted}, ${peer}` : peer) : trusted;
+    if (forwardedFor) headers['x-forwarded-for'] = forwardedFor;
     headers['x-forwarded-proto'] = req.protocol;
     if (req.host) headers['x-forwarded-host'] = req.host;
     // http-proxy reads the client's own Connection header when it relays the answer; the
