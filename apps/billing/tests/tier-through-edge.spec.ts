@@ -1,15 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import type { DevIdentityProvider } from '@tp/dev-identity-provider';
-import {
-  createTestDatabase,
-  keycloakEnvFor,
-  loadTestConfig,
-  startServiceProcess,
-  startTestIdentityProvider,
-  type ServiceProcess,
-  type TestDatabase,
-  DEV_PASSWORD,
-} from '@tp/testing';
+import { startTestStack, type TestStack } from '@tp/testing';
 import { signPaddlePayload } from '../src/webhooks/paddle-signature';
 import { newIds, paddleEvent, type PaddleEventBody } from './support/paddle-fixtures';
 
@@ -17,41 +6,19 @@ const SECRET = 'pdl_ntfset_e2e_secret';
 
 // Everything real: edge, user and billing as their own processes, one Postgres database, Redis.
 describe('tier through the edge: Paddle webhooks drive GET /api/v1/user/profile', () => {
-  let db: TestDatabase;
-  let idp: DevIdentityProvider;
-  const processes: ServiceProcess[] = [];
+  let stack: TestStack<'user' | 'billing'>;
   let edgeUrl: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    idp = await startTestIdentityProvider();
-    const { TEST_REDIS_URL } = loadTestConfig();
-    const common = { DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, LOG_LEVEL: 'warn' };
-    const user = await startServiceProcess('user', { ...common, ...keycloakEnvFor(idp) }, 'USER_PORT');
-    processes.push(user);
-    const billing = await startServiceProcess('billing', { ...common, PADDLE_WEBHOOK_SECRET: SECRET }, 'BILLING_PORT');
-    processes.push(billing);
-    const edge = await startServiceProcess(
-      'edge',
-      {
-        ...keycloakEnvFor(idp),
-        REDIS_URL: TEST_REDIS_URL,
-        LOG_LEVEL: 'warn',
-        USER_SERVICE_URL: user.url,
-        BILLING_SERVICE_URL: billing.url,
-        RATE_LIMIT_PREFIX: `rl:billing-e2e:${randomBytes(6).toString('hex')}:`,
-      },
-      'EDGE_PORT',
-    );
-    processes.push(edge);
-    edgeUrl = edge.url;
+    stack = await startTestStack({
+      services: ['user', 'billing'],
+      env: { LOG_LEVEL: 'warn' },
+      serviceEnv: { billing: { PADDLE_WEBHOOK_SECRET: SECRET } },
+      edge: { LOG_LEVEL: 'warn' },
+    });
+    edgeUrl = stack.edge!.url;
   });
-
-  afterAll(async () => {
-    await Promise.all(processes.map((child) => child.stop()));
-    await idp?.stop();
-    await db?.drop();
-  });
+  afterAll(() => stack?.stop());
 
   async function profile(token: string): Promise<Record<string, unknown>> {
     const response = await fetch(`${edgeUrl}/api/v1/user/profile`, { headers: { authorization: `Bearer ${token}` } });
@@ -70,7 +37,7 @@ describe('tier through the edge: Paddle webhooks drive GET /api/v1/user/profile'
   }
 
   it('takes a free user FREE → PREMIUM (activated) → FREE (canceled)', async () => {
-    const token = await idp.passwordGrant('free@example.com', DEV_PASSWORD);
+    const token = await stack.tokenFor('free@example.com');
     const first = await profile(token);
     expect(first).toMatchObject({ tier: 'FREE', subscription: null });
     const ids = { ...newIds(), userId: first['id'] as string };

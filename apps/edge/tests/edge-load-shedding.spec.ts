@@ -1,15 +1,6 @@
 import { connect, type Socket } from 'node:net';
-import type { DevIdentityProvider } from '@tp/dev-identity-provider';
-import {
-  call,
-  createTestDatabase,
-  keycloakEnvFor,
-  startServiceProcess,
-  startTestIdentityProvider,
-  type ServiceProcess,
-  type TestDatabase,
-} from '@tp/testing';
-import { closeAll, REDIS_URL, startEdge, startSilentUpstream, type RunningEdge } from './support/edge-stack';
+import { call, startTestStack, type TestStack } from '@tp/testing';
+import { closeAll, startEdge, startSilentUpstream, type RunningEdge } from './support/edge-stack';
 import { signedWebhook } from './support/signed-webhook';
 import { singleUpstreamEnv } from './support/single-upstream-env';
 import { slowRequest, type SlowOutcome } from './support/slow-client';
@@ -17,31 +8,26 @@ import { slowRequest, type SlowOutcome } from './support/slow-client';
 const SECRET = 'pdl_ntfset_edge_load_test';
 const SLOW_CLIENTS = 500;
 
-let idp: DevIdentityProvider;
-let db: TestDatabase;
-let billing: ServiceProcess;
+let stack: TestStack<'billing'>;
 let silent: { url: string; close: () => Promise<void> };
 let edge: RunningEdge;
 let capped: RunningEdge;
 
 beforeAll(async () => {
-  [idp, db, silent] = await Promise.all([startTestIdentityProvider(), createTestDatabase(), startSilentUpstream()]);
-  billing = await startServiceProcess(
-    'billing',
-    { DATABASE_URL: db.url, REDIS_URL, ...keycloakEnvFor(idp), LOG_LEVEL: 'warn', PADDLE_WEBHOOK_SECRET: SECRET },
-    'BILLING_PORT',
-  );
+  [stack, silent] = await Promise.all([
+    startTestStack({ services: ['billing'], env: { LOG_LEVEL: 'warn', PADDLE_WEBHOOK_SECRET: SECRET } }),
+    startSilentUpstream(),
+  ]);
   [edge, capped] = await Promise.all([
     // Defaults, with the real billing service behind the webhook route.
-    startEdge(singleUpstreamEnv(idp, silent.url, { BILLING_SERVICE_URL: billing.url })),
-    startEdge(singleUpstreamEnv(idp, silent.url, { EDGE_MAX_CONNECTIONS: '5', UPSTREAM_MAX_IN_FLIGHT: '2', UPSTREAM_TIMEOUT_MS: '5000' })),
+    startEdge(singleUpstreamEnv(stack.idp, silent.url, { BILLING_SERVICE_URL: stack.billing.url })),
+    startEdge(singleUpstreamEnv(stack.idp, silent.url, { EDGE_MAX_CONNECTIONS: '5', UPSTREAM_MAX_IN_FLIGHT: '2', UPSTREAM_TIMEOUT_MS: '5000' })),
   ]);
 });
 
 afterAll(async () => {
   await closeAll(edge, capped);
-  await Promise.all([billing?.stop(), silent?.close(), idp?.stop()]);
-  await db?.drop();
+  await Promise.all([silent?.close(), stack?.stop()]);
 });
 
 function openIdle(url: string, count: number): Promise<Socket[]> {

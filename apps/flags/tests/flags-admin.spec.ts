@@ -1,5 +1,5 @@
 import jwt from 'jsonwebtoken';
-import { call } from '@tp/testing';
+import { call, msUntil } from '@tp/testing';
 import { startFlagsStack, type FlagsStack } from './support/flags-stack';
 
 let stack: FlagsStack;
@@ -124,19 +124,9 @@ describe('a change through the admin API', () => {
 
     const created = await call(flagsUrl(), { method: 'POST', token: adminToken, json: { key: 'ads', enabled: true, tiers: ['PREMIUM'] } });
     expect(created.status).toBe(201);
-    expect(await pollUntil(async () => (await limits()) === false, 1000)).toBeLessThan(1000);
+    expect(await msUntil(async () => (await limits()) === false, 1000)).toBeLessThan(1000);
 
     await call(flagsUrl('ads'), { method: 'PATCH', token: adminToken, json: { tiers: ['FREE', 'PREMIUM'] } });
-    expect(await pollUntil(async () => (await limits()) === true, 1000)).toBeLessThan(1000);
+    expect(await msUntil(async () => (await limits()) === true, 1000)).toBeLessThan(1000);
   });
 });
-
-/** Milliseconds until `predicate` held; throws after `timeoutMs`. */
-async function pollUntil(predicate: () => Promise<boolean>, timeoutMs: number): Promise<number> {
-  const started = Date.now();
-  while (Date.now() - started < timeoutMs) {
-    if (await predicate()) return Date.now() - started;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`condition not met within ${timeoutMs} ms`);
-}

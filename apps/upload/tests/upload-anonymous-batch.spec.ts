@@ -4,17 +4,8 @@ import { MB, startUploadStack, type UploadStack } from './support/upload-stack';
 
 describe('anonymous, batch and filename handling (through the edge)', () => {
   let stack: UploadStack;
-  let free: string;
-  let premium: string;
-
-  beforeAll(async () => {
-    stack = await startUploadStack({ env: { LOG_LEVEL: 'error' } });
-    free = await stack.tokenFor('free@example.com');
-    premium = await stack.tokenFor('premium@example.com');
-  });
-  afterAll(async () => {
-    await stack?.stop();
-  });
+  beforeAll(async () => (stack = await startUploadStack({ env: { LOG_LEVEL: 'error' } })));
+  afterAll(() => stack?.stop());
 
   const url = (path: string) => `${stack.edgeUrl}${path}`;
 
@@ -57,7 +48,7 @@ describe('anonymous, batch and filename handling (through the edge)', () => {
 
       expect((await fetch(url(`/api/v1/upload/anonymous/${file!.id}?token=wrong`))).status).toBe(404);
       expect((await fetch(url(`/api/v1/upload/anonymous/${file!.id}`))).status).toBe(404);
-      const stranger = await fetch(url(`/api/v1/upload/${file!.id}`), { headers: { authorization: `Bearer ${free}` } });
+      const stranger = await fetch(url(`/api/v1/upload/${file!.id}`), { headers: { authorization: `Bearer ${stack.tokens.free}` } });
       expect(stranger.status).toBe(404);
     });
   });
@@ -72,7 +63,7 @@ describe('anonymous, batch and filename handling (through the edge)', () => {
           { filename: 'one.txt', size: 1000 },
           { filename: 'two.txt', size: 1000 },
         ],
-        { token: free },
+        { token: stack.tokens.free },
       );
 
       expect(reply.status).toBe(403);
@@ -84,7 +75,7 @@ describe('anonymous, batch and filename handling (through the edge)', () => {
       const reply = await postMultipart(
         url('/api/v1/upload'),
         [1, 2, 3].map((n) => ({ field: 'files', filename: `part-${n}.bin`, size: n * MB })),
-        { token: premium },
+        { token: stack.tokens.premium },
       );
 
       expect(reply.status).toBe(201);
@@ -99,7 +90,7 @@ describe('anonymous, batch and filename handling (through the edge)', () => {
 
   describe('filenames', () => {
     async function storedName(filename: string): Promise<string> {
-      const reply = await postMultipart(url('/api/v1/upload'), [{ filename, size: 10 }], { token: free });
+      const reply = await postMultipart(url('/api/v1/upload'), [{ filename, size: 10 }], { token: stack.tokens.free });
       expect(reply.status).toBe(201);
       return (reply.body['files'] as Array<{ name: string }>)[0]!.name;
     }
@@ -122,7 +113,7 @@ describe('anonymous, batch and filename handling (through the edge)', () => {
       const storedViaFormData = async (filename: string) => {
         const form = new FormData();
         form.append('file', new Blob(['hello']), filename);
-        const response = await fetch(url('/api/v1/upload'), { method: 'POST', headers: { authorization: `Bearer ${free}` }, body: form });
+        const response = await fetch(url('/api/v1/upload'), { method: 'POST', headers: { authorization: `Bearer ${stack.tokens.free}` }, body: form });
         const body = (await response.json()) as { files?: Array<{ name: string; size: number }> };
         expect(response.status).toBe(201);
         return body.files![0]!;
@@ -139,7 +130,7 @@ describe('anonymous, batch and filename handling (through the edge)', () => {
     });
 
     it('never uses the name in the object key', async () => {
-      const reply = await postMultipart(url('/api/v1/upload'), [{ filename: '../../x.txt', size: 10 }], { token: free });
+      const reply = await postMultipart(url('/api/v1/upload'), [{ filename: '../../x.txt', size: 10 }], { token: stack.tokens.free });
       const { rows } = await stack.db.database.pool.query<{ object_key: string }>('SELECT object_key FROM uploads WHERE id = $1', [
         (reply.body['files'] as Array<{ id: string }>)[0]!.id,
       ]);

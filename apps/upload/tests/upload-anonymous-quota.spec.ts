@@ -9,12 +9,10 @@ const STORAGE_CAP = 8 * MB;
 
 describe('anonymous upload quotas (through the edge)', () => {
   let stack: UploadStack;
-  let free: string;
 
   beforeAll(async () => {
     // Default file quota (50 per 24 h); small byte quota and storage cap so a test can reach them.
     stack = await startUploadStack({ env: { ANONYMOUS_QUOTA_BYTES: String(BYTE_QUOTA), ANONYMOUS_STORAGE_CAP_BYTES: String(STORAGE_CAP) } });
-    free = await stack.tokenFor('free@example.com');
   }, 60_000);
   afterAll(async () => {
     await stack?.stop();
@@ -62,7 +60,7 @@ describe('anonymous upload quotas (through the edge)', () => {
 
   it('leaves a signed-in user and other clients unaffected by that IP reaching its quota', async () => {
     const signedIn = await postMultipart(`${stack.edgeUrl}/api/v1/upload`, [{ filename: 'mine.txt', size: 100 }], {
-      token: free,
+      token: stack.tokens.free,
       localAddress: '127.0.0.2',
     });
     expect(signedIn.status).toBe(201);
@@ -135,7 +133,7 @@ describe('anonymous upload quotas (through the edge)', () => {
     expect(stored + size).toBeGreaterThan(STORAGE_CAP);
     // A small file from a fresh client still fits; signed-in users are not capped at all.
     expect((await anonymous('127.0.1.200', 10)).status).toBe(STORAGE_CAP - stored >= 10 + 1024 ? 201 : 429);
-    const signedIn = await postMultipart(`${stack.edgeUrl}/api/v1/upload`, [{ filename: 'big.bin', size: 5 * MB }], { token: free });
+    const signedIn = await postMultipart(`${stack.edgeUrl}/api/v1/upload`, [{ filename: 'big.bin', size: 5 * MB }], { token: stack.tokens.free });
     expect(signedIn.status).toBe(201);
   });
 });

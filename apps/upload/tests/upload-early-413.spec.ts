@@ -5,11 +5,9 @@ const LIMIT = 15 * MB;
 
 describe('early 413 for a FREE upload past its limit (through the edge)', () => {
   let stack: UploadStack;
-  let free: string;
 
   beforeAll(async () => {
     stack = await startUploadStack({ edgeEnv: { LOG_LEVEL: 'info' } });
-    free = await stack.tokenFor('free@example.com');
   }, 60_000);
   afterAll(async () => {
     await stack?.stop();
@@ -26,7 +24,7 @@ describe('early 413 for a FREE upload past its limit (through the edge)', () => 
     const before = await stack.listKeys();
 
     const answer = await streamUntilAnswered(`${stack.edgeUrl}/api/v1/upload`, [{ filename: 'huge.bin', size: 100 * MB }], {
-      authorization: `Bearer ${free}`,
+      authorization: `Bearer ${stack.tokens.free}`,
     });
 
     expect(answer.status).toBe(413);
@@ -49,7 +47,7 @@ describe('early 413 for a FREE upload past its limit (through the edge)', () => 
     const form = new FormData();
     form.append('file', new Blob([new Uint8Array(60 * MB)]), 'big.bin');
 
-    const response = await fetch(`${stack.edgeUrl}/api/v1/upload`, { method: 'POST', headers: { authorization: `Bearer ${free}` }, body: form });
+    const response = await fetch(`${stack.edgeUrl}/api/v1/upload`, { method: 'POST', headers: { authorization: `Bearer ${stack.tokens.free}` }, body: form });
 
     expect(response.status).toBe(413);
     expect(response.headers.get('connection')).toBe('close');
@@ -57,7 +55,7 @@ describe('early 413 for a FREE upload past its limit (through the edge)', () => 
   });
 
   it('keeps serving the next upload on the same edge after an early 413', async () => {
-    const next = await fetch(`${stack.edgeUrl}/api/v1/upload`, { method: 'POST', headers: { authorization: `Bearer ${free}` }, body: smallForm() });
+    const next = await fetch(`${stack.edgeUrl}/api/v1/upload`, { method: 'POST', headers: { authorization: `Bearer ${stack.tokens.free}` }, body: smallForm() });
     expect(next.status).toBe(201);
   });
 });

@@ -7,25 +7,23 @@ const linesWith = (logs: LogCapture, requestId: string) => logs.lines().filter((
 describe('failure reasons a client reads back (through the edge)', () => {
   let stack: UploadStack;
   let logs: LogCapture;
-  let free: string;
 
   beforeAll(async () => {
     logs = captureLogs('upload');
     stack = await startUploadStack({ logger: logs.logger });
-    free = await stack.tokenFor('free@example.com');
   }, 60_000);
   afterAll(async () => {
     await stack?.stop();
   });
 
   async function upload(): Promise<{ id: string; requestId: string }> {
-    const reply: UploadReply = await postMultipart(`${stack.edgeUrl}/api/v1/upload`, [{ filename: 'doc.bin', size: 3000 }], { token: free });
+    const reply: UploadReply = await postMultipart(`${stack.edgeUrl}/api/v1/upload`, [{ filename: 'doc.bin', size: 3000 }], { token: stack.tokens.free });
     expect(reply.status).toBe(201);
     return { id: (reply.body['files'] as Array<{ id: string }>)[0]!.id, requestId: String(reply.headers['x-request-id']) };
   }
 
   async function readBack(id: string): Promise<Record<string, unknown>> {
-    const response = await fetch(`${stack.edgeUrl}/api/v1/upload/${id}`, { headers: { authorization: `Bearer ${free}` } });
+    const response = await fetch(`${stack.edgeUrl}/api/v1/upload/${id}`, { headers: { authorization: `Bearer ${stack.tokens.free}` } });
     return (await response.json()) as Record<string, unknown>;
   }
 

@@ -7,17 +7,8 @@ const PDF = Buffer.from('%PDF-1.7\n%test\n');
 
 describe('POST /api/v1/upload (through the edge)', () => {
   let stack: UploadStack;
-  let free: string;
-  let premium: string;
-
-  beforeAll(async () => {
-    stack = await startUploadStack();
-    free = await stack.tokenFor('free@example.com');
-    premium = await stack.tokenFor('premium@example.com');
-  });
-  afterAll(async () => {
-    await stack?.stop();
-  });
+  beforeAll(async () => (stack = await startUploadStack()));
+  afterAll(() => stack?.stop());
 
   const upload = `/api/v1/upload`;
 
@@ -36,7 +27,7 @@ describe('POST /api/v1/upload (through the edge)', () => {
   }
 
   it('stores a 14 MB file for a FREE user and answers 201 with its facts', async () => {
-    const reply = await postMultipart(`${stack.edgeUrl}${upload}`, [{ filename: 'report.pdf', size: 14 * MB, head: PDF }], { token: free });
+    const reply = await postMultipart(`${stack.edgeUrl}${upload}`, [{ filename: 'report.pdf', size: 14 * MB, head: PDF }], { token: stack.tokens.free });
 
     expect(reply.status).toBe(201);
     const files = reply.body['files'] as Array<Record<string, unknown>>;
@@ -51,7 +42,7 @@ describe('POST /api/v1/upload (through the edge)', () => {
   it('refuses a FREE 16 MB upload with 413 before reading it when Content-Length says so', async () => {
     const before = await stack.listKeys();
 
-    const reply = await postMultipart(`${stack.edgeUrl}${upload}`, [{ filename: 'big.bin', size: 16 * MB }], { token: free });
+    const reply = await postMultipart(`${stack.edgeUrl}${upload}`, [{ filename: 'big.bin', size: 16 * MB }], { token: stack.tokens.free });
 
     expect(reply.status).toBe(413);
     expect(reply.body).toEqual({
@@ -68,7 +59,7 @@ describe('POST /api/v1/upload (through the edge)', () => {
     const before = await stack.listKeys();
     const { rows: rowsBefore } = await stack.db.database.pool.query('SELECT id FROM uploads');
 
-    const reply = await postMultipart(`${stack.edgeUrl}${upload}`, [{ filename: 'big.bin', size: 16 * MB }], { token: free, chunked: true });
+    const reply = await postMultipart(`${stack.edgeUrl}${upload}`, [{ filename: 'big.bin', size: 16 * MB }], { token: stack.tokens.free, chunked: true });
 
     expect(reply.status).toBe(413);
     expect(reply.body).toMatchObject({ error: 'payload_too_large', upgradeUrl: '/pricing', details: { limit: 15 * MB, tier: 'FREE' } });
@@ -81,13 +72,13 @@ describe('POST /api/v1/upload (through the edge)', () => {
   });
 
   it('accepts exactly 15 MB for a FREE user', async () => {
-    const reply = await postMultipart(`${stack.edgeUrl}${upload}`, [{ filename: 'edge.bin', size: 15 * MB }], { token: free, chunked: true });
+    const reply = await postMultipart(`${stack.edgeUrl}${upload}`, [{ filename: 'edge.bin', size: 15 * MB }], { token: stack.tokens.free, chunked: true });
 
     expect(reply.status).toBe(201);
   });
 
   it('streams a 150 MB PREMIUM upload into S3 with matching size and SHA-256', async () => {
-    const reply = await postMultipart(`${stack.edgeUrl}${upload}`, [{ filename: 'video.mp4', size: 150 * MB }], { token: premium });
+    const reply = await postMultipart(`${stack.edgeUrl}${upload}`, [{ filename: 'video.mp4', size: 150 * MB }], { token: stack.tokens.premium });
 
     expect(reply.status).toBe(201);
     const file = (reply.body['files'] as Array<Record<string, unknown>>)[0]!;

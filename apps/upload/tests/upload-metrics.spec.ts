@@ -3,32 +3,25 @@ import { MB, startUploadStack, type UploadStack } from './support/upload-stack';
 
 describe('uploads_total: each upload counted by tier where its outcome is decided', () => {
   let stack: UploadStack;
-  let free: string;
-
-  beforeAll(async () => {
-    // One anonymous file per IP, so the second one is over the quota.
-    stack = await startUploadStack({ env: { ANONYMOUS_QUOTA_FILES: '1' } });
-    free = await stack.tokenFor('free@example.com');
-  });
-  afterAll(async () => {
-    await stack?.stop();
-  });
+  // One anonymous file per IP, so the second one is over the quota.
+  beforeAll(async () => (stack = await startUploadStack({ env: { ANONYMOUS_QUOTA_FILES: '1' } })));
+  afterAll(() => stack?.stop());
 
   const upload = (parts: Parameters<typeof postMultipart>[1], options: Parameters<typeof postMultipart>[2] = {}) =>
     postMultipart(`${stack.edgeUrl}/api/v1/upload${options.token ? '' : '/anonymous'}`, parts, options);
   const count = (tier: string, outcome: string) => stack.metricValue('uploads_total', { tier, outcome });
 
   it('counts a stored upload and observes its size', async () => {
-    expect((await upload([{ filename: 'a.txt', size: 1000 }], { token: free })).status).toBe(201);
+    expect((await upload([{ filename: 'a.txt', size: 1000 }], { token: stack.tokens.free })).status).toBe(201);
 
     expect(await count('FREE', 'stored')).toBe(1);
     expect(await stack.metricValue('upload_size_bytes_count', { tier: 'FREE' })).toBe(1);
   });
 
   it('counts refusals by what refused them: size, batch, form, quota', async () => {
-    const tooLarge = await upload([{ filename: 'big.bin', size: 16 * MB }], { token: free });
-    const batch = await upload([{ field: 'files', filename: 'a.txt', size: 10 }, { field: 'files', filename: 'b.txt', size: 10 }], { token: free });
-    const wrongField = await upload([{ field: 'document', filename: 'a.txt', size: 10 }], { token: free });
+    const tooLarge = await upload([{ filename: 'big.bin', size: 16 * MB }], { token: stack.tokens.free });
+    const batch = await upload([{ field: 'files', filename: 'a.txt', size: 10 }, { field: 'files', filename: 'b.txt', size: 10 }], { token: stack.tokens.free });
+    const wrongField = await upload([{ field: 'document', filename: 'a.txt', size: 10 }], { token: stack.tokens.free });
     const anonymous = [await upload([{ filename: 'a.txt', size: 10 }]), await upload([{ filename: 'b.txt', size: 10 }])];
 
     expect([tooLarge.status, batch.status, wrongField.status, ...anonymous.map((reply) => reply.status)]).toEqual([413, 403, 400, 201, 429]);

@@ -8,17 +8,8 @@ const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0
 
 describe('processing queue and worker', () => {
   let stack: UploadStack;
-  let free: string;
-  let premium: string;
-
-  beforeAll(async () => {
-    stack = await startUploadStack();
-    free = await stack.tokenFor('free@example.com');
-    premium = await stack.tokenFor('premium@example.com');
-  });
-  afterAll(async () => {
-    await stack?.stop();
-  });
+  beforeAll(async () => (stack = await startUploadStack()));
+  afterAll(() => stack?.stop());
 
   const post = async (path: string, token?: string, filename = 'x.bin') => {
     const reply = await postMultipart(`${stack.edgeUrl}${path}`, [{ filename, size: 2000, head: PNG }], { token });
@@ -28,8 +19,8 @@ describe('processing queue and worker', () => {
 
   it('runs PREMIUM jobs before FREE and anonymous ones under a backlog', async () => {
     const anonymous = await post('/api/v1/upload/anonymous');
-    const freeFile = await post('/api/v1/upload', free);
-    const premiumFile = await post('/api/v1/upload', premium);
+    const freeFile = await post('/api/v1/upload', stack.tokens.free);
+    const premiumFile = await post('/api/v1/upload', stack.tokens.premium);
     const order: string[] = [];
     const worker = stack.startWorker({ autorun: false, concurrency: 1 });
     worker.on('completed', (job) => order.push(job.data.uploadId));
@@ -42,9 +33,9 @@ describe('processing queue and worker', () => {
   });
 
   it('moves an upload from queued to ready with the detected MIME type and a download URL', async () => {
-    const file = await post('/api/v1/upload', free, 'picture.png');
+    const file = await post('/api/v1/upload', stack.tokens.free, 'picture.png');
     const status = async () =>
-      (await (await fetch(`${stack.edgeUrl}/api/v1/upload/${file.id}`, { headers: { authorization: `Bearer ${free}` } })).json()) as Record<string, unknown>;
+      (await (await fetch(`${stack.edgeUrl}/api/v1/upload/${file.id}`, { headers: { authorization: `Bearer ${stack.tokens.free}` } })).json()) as Record<string, unknown>;
     expect(await status()).toMatchObject({ status: 'queued' });
 
     const worker = stack.startWorker();
@@ -56,11 +47,11 @@ describe('processing queue and worker', () => {
     const download = await fetch(ready['downloadUrl'] as string);
     expect(download.status).toBe(200);
     expect((await download.arrayBuffer()).byteLength).toBe(2000);
-    expect((await fetch(`${stack.edgeUrl}/api/v1/upload/${file.id}`, { headers: { authorization: `Bearer ${premium}` } })).status).toBe(404);
+    expect((await fetch(`${stack.edgeUrl}/api/v1/upload/${file.id}`, { headers: { authorization: `Bearer ${stack.tokens.premium}` } })).status).toBe(404);
   });
 
   it('marks an upload failed when the stored object no longer matches', async () => {
-    const file = await post('/api/v1/upload', free);
+    const file = await post('/api/v1/upload', stack.tokens.free);
     await stack.db.database.pool.query(`UPDATE uploads SET sha256 = repeat('0', 64) WHERE id = $1`, [file.id]);
 
     const worker = stack.startWorker();
@@ -94,7 +85,7 @@ describe('processing queue and worker', () => {
     const before = await stack.listKeys();
     const { rows: known } = await stack.db.database.pool.query<{ id: string }>('SELECT id FROM uploads');
 
-    await postMultipart(`${stack.edgeUrl}/api/v1/upload`, [{ filename: 'cut.bin', size: 60 * MB }], { token: premium, abortAfterBytes: 22 * MB });
+    await postMultipart(`${stack.edgeUrl}/api/v1/upload`, [{ filename: 'cut.bin', size: 60 * MB }], { token: stack.tokens.premium, abortAfterBytes: 22 * MB });
 
     const fresh = async () =>
       (
@@ -106,7 +97,7 @@ describe('processing queue and worker', () => {
     expect(await stack.listKeys()).toEqual(before);
     // The service still answers afterwards.
     expect((await fetch(`${stack.edgeUrl}/health`)).status).toBe(200);
-    await post('/api/v1/upload', premium);
+    await post('/api/v1/upload', stack.tokens.premium);
   });
 });
 

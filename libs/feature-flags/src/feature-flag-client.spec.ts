@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { createDatabase, featureFlags } from '@tp/db';
 import { createLogger } from '@tp/logging';
-import { createTestDatabase, loadTestConfig, type TestDatabase } from '@tp/testing';
+import { createTestDatabase, loadTestConfig, msUntil, type TestDatabase } from '@tp/testing';
 import { createFlagSubscriber } from './create-flag-subscriber';
 import { FeatureFlagClient, publishFlagChange } from './feature-flag-client';
 import type { KillSwitches } from './flag-types';
@@ -11,15 +11,6 @@ import { loadFlagDefinitions } from './load-flag-definitions';
 const ALL_ON: KillSwitches = { ads: true, payments: true, 'premium-tools': true, registration: true };
 const REDIS_URL = loadTestConfig().TEST_REDIS_URL;
 const logger = createLogger({ service: 'test', level: 'silent' });
-
-async function eventually(predicate: () => Promise<boolean>, timeoutMs: number): Promise<number> {
-  const started = Date.now();
-  while (Date.now() - started < timeoutMs) {
-    if (await predicate()) return Date.now() - started;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`not true within ${timeoutMs} ms`);
-}
 
 describe('FeatureFlagClient', () => {
   let testDb: TestDatabase;
@@ -93,7 +84,7 @@ describe('FeatureFlagClient', () => {
     await insertFlag('beta-ui', false);
     await publishFlagChange(publisher, channel, 'beta-ui');
 
-    const elapsed = await eventually(async () => !(await flags.isEnabled('beta-ui', {})), 1000);
+    const elapsed = await msUntil(async () => !(await flags.isEnabled('beta-ui', {})), 1000);
     expect(elapsed).toBeLessThan(1000);
   });
 

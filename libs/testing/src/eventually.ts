@@ -12,3 +12,20 @@ export async function eventually(check: () => boolean | Promise<boolean>, timeou
   if (await check()) return true;
   throw new Error(`condition not met within ${timeoutMs} ms`);
 }
+
+export interface MsUntilOptions {
+  /** When the clock started (`Date.now()`), e.g. when the change was acknowledged; default: now. */
+  since?: number;
+  /** Finer than `eventually`'s default: the result bounds a propagation time. */
+  intervalMs?: number;
+}
+
+/**
+ * Milliseconds from `since` until `check` held, polled by `eventually` (and rejecting like it):
+ * for propagation bounds such as "every service sees the change within 1 s of the webhook".
+ */
+export async function msUntil(check: () => boolean | Promise<boolean>, timeoutMs = 10_000, options: MsUntilOptions = {}): Promise<number> {
+  const { since = Date.now(), intervalMs = 25 } = options;
+  await eventually(check, timeoutMs, intervalMs);
+  return Date.now() - since;
+}

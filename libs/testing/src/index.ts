@@ -16,6 +16,7 @@ export { loadTestConfig } from './test-config';
 export { startS3Server, type S3Server } from './test-s3-server';
 export { startTcpProxy, type TcpProxy, type TcpProxyOptions, type ProxyMode } from './tcp-proxy';
 export { call, type CallOptions, type Reply } from './http-call';
-export { eventually } from './eventually';
+export { eventually, msUntil, type MsUntilOptions } from './eventually';
 export { ISO_TIMESTAMP, UUID } from './matchers';
 export { testFlagClient } from './test-flag-client';
+export { startTestStack, type StackService, type TestStack, type TestStackOptions } from './test-stack';

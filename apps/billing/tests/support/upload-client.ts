@@ -96,13 +96,3 @@ export async function startStreamingUpload(url: string, token: string, size: num
     },
   };
 }
-
-/** Polls `check` (bounded) and returns the time at which it first held. */
-export async function whenTrue(check: () => Promise<boolean>, timeoutMs: number): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return Date.now();
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`condition not met within ${timeoutMs} ms`);
-}

@@ -3,22 +3,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Redis } from 'ioredis';
 import { TokenVerifier } from '@tp/auth';
-import type { DevIdentityProvider } from '@tp/dev-identity-provider';
 import { startServer, type RunningServer } from '@tp/http';
 import { createLogger } from '@tp/logging';
 import { waitForRedis } from '@tp/redis';
-import {
-  createTestDatabase,
-  keycloakEnvFor,
-  loadTestConfig,
-  startS3Server,
-  startServiceProcess,
-  startTestIdentityProvider,
-  type S3Server,
-  type ServiceProcess,
-  type Reply,
-  type TestDatabase,
-} from '@tp/testing';
+import { loadTestConfig, startTestStack, type Reply, type TestStack } from '@tp/testing';
 
 import { createApp } from '../../src/app';
 import { loadEdgeConfig, type EdgeConfig } from '../../src/config';
@@ -39,83 +27,19 @@ export interface RunningEdge {
 }
 
 /** Everything behind the edge: database, identity provider, S3 and every routed service as its own process. */
-export interface Backends {
-  db: TestDatabase;
-  idp: DevIdentityProvider;
-  s3: S3Server;
-  user: ServiceProcess;
-  flags: ServiceProcess;
-  billing: ServiceProcess;
-  upload: ServiceProcess;
-  /** Edge env for these backends (merge overrides on top). */
-  edgeEnv: (overrides?: Record<string, string>) => Record<string, string>;
-  stop: () => Promise<void>;
-}
-
-async function startAll(
-  db: TestDatabase,
-  idp: DevIdentityProvider,
-  s3: S3Server,
-): Promise<Pick<Backends, 'user' | 'flags' | 'billing' | 'upload'>> {
-  const unique = randomBytes(6).toString('hex');
-  // A short JWKS refresh interval so a key rotated during a test reaches the services quickly.
-  const common = { DATABASE_URL: db.url, REDIS_URL, ...keycloakEnvFor(idp), LOG_LEVEL: 'warn', JWKS_REFRESH_INTERVAL_MS: '500' };
-  // Every routed service is a required health dependency of the edge, so all of them run.
-  const started = await Promise.allSettled([
-    // LOG_LEVEL info: the request-id test reads the user service's per-request log line.
-    startServiceProcess('user', { ...common, LOG_LEVEL: 'info' }, 'USER_PORT'),
-    startServiceProcess('flags', common, 'FLAGS_PORT'),
-    startServiceProcess('billing', common, 'BILLING_PORT'),
-    startServiceProcess(
-      'upload',
-      { ...common, S3_ENDPOINT: s3.endpoint, S3_BUCKET: `edge-${unique}`, UPLOAD_QUEUE_NAME: `edge-test-${unique}` },
-      'UPLOAD_PORT',
-    ),
-  ]);
-  const failed = started.find((result) => result.status === 'rejected');
-  if (failed) {
-    await Promise.all(started.map((result) => (result.status === 'fulfilled' ? result.value.stop() : undefined)));
-    throw (failed as PromiseRejectedResult).reason;
-  }
-  const [user, flags, billing, upload] = started.map((result) => (result as PromiseFulfilledResult<ServiceProcess>).value);
-  return { user: user!, flags: flags!, billing: billing!, upload: upload! };
-}
+export type Backends = TestStack<'user' | 'flags' | 'billing' | 'upload'>;
 
 export async function startBackends(): Promise<Backends> {
-  const db = await createTestDatabase();
-  const idp = await startTestIdentityProvider();
-  const s3 = await startS3Server();
-  let services: Awaited<ReturnType<typeof startAll>>;
-  try {
-    services = await startAll(db, idp, s3);
-  } catch (err) {
-    await Promise.all([idp.stop(), s3.close(), db.drop()]);
-    throw err;
-  }
-  const { user, flags, billing, upload } = services;
-  return {
-    db,
-    idp,
-    s3,
-    ...services,
-    edgeEnv: (overrides = {}) => ({
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-      ...keycloakEnvFor(idp),
-      USER_SERVICE_URL: user.url,
-      FLAGS_SERVICE_URL: flags.url,
-      BILLING_SERVICE_URL: billing.url,
-      UPLOAD_SERVICE_URL: upload.url,
-      REDIS_URL,
-      RATE_LIMIT_PREFIX: uniquePrefix(),
-      ...overrides,
-    }),
-    stop: async () => {
-      await Promise.all([user.stop(), flags.stop(), billing.stop(), upload.stop()]);
-      await Promise.all([idp.stop(), s3.close()]);
-      await db.drop();
-    },
-  };
+  // Every routed service is a required health dependency of the edge, so all of them run.
+  const stack = await startTestStack({
+    services: ['user', 'flags', 'billing', 'upload'],
+    // A short JWKS refresh interval so a key rotated during a test reaches the services quickly.
+    env: { LOG_LEVEL: 'warn', JWKS_REFRESH_INTERVAL_MS: '500' },
+    // LOG_LEVEL info: the request-id test reads the user service's per-request log line.
+    serviceEnv: { user: { LOG_LEVEL: 'info' } },
+  });
+  // The edges these tests start in-process: quiet unless a test asks for a log level.
+  return { ...stack, edgeEnv: (overrides = {}) => stack.edgeEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...overrides }) };
 }
 
 /** Rejects when Redis is not ready within `timeoutMs` (a test must not start on a racy limiter). */

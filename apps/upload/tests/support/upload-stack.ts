@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Worker } from 'bullmq';
@@ -6,23 +5,10 @@ import type { Redis } from 'ioredis';
 import { TokenVerifier } from '@tp/auth';
 import type { FeatureFlagClient } from '@tp/feature-flags';
 import type { DevIdentityProvider } from '@tp/dev-identity-provider';
-import { startServer, type RunningServer } from '@tp/http';
+import { startServer } from '@tp/http';
 import { createLogger, type Logger } from '@tp/logging';
 import { createServiceMetrics, parseExposition, sampleValue } from '@tp/metrics';
-import {
-  createTestDatabase,
-  DEV_PASSWORD,
-  freePort,
-  keycloakEnvFor,
-  loadTestConfig,
-  startS3Server,
-  startServiceProcess,
-  startTestIdentityProvider,
-  testFlagClient,
-  type S3Server,
-  type ServiceProcess,
-  type TestDatabase,
-} from '@tp/testing';
+import { freePort, keycloakEnvFor, startTestStack, testFlagClient, type S3Server, type ServiceProcess, type TestDatabase } from '@tp/testing';
 import { createApp } from '../../src/app';
 import { loadUploadConfig, type UploadConfig } from '../../src/config';
 import { createQueueRedis } from '../../src/queue/create-redis';
@@ -46,6 +32,8 @@ export interface UploadStack {
   /** The app's flag client (TTL only): call `invalidate()` after changing feature_flags. */
   flags: FeatureFlagClient;
   edge: ServiceProcess;
+  /** Access tokens of the seeded FREE and PREMIUM users, signed in when the stack started. */
+  tokens: { free: string; premium: string };
   tokenFor: (email: string) => Promise<string>;
   /** A worker on this stack's queue; paused until `worker.run()` unless autorun. */
   startWorker: (options?: { autorun?: boolean; concurrency?: number }) => Worker;
@@ -70,99 +58,96 @@ export interface UploadStackOptions {
 
 /** Postgres, the dev IdP, s3rver, the upload app in-process and the real edge as its own process. */
 export async function startUploadStack(options: UploadStackOptions = {}): Promise<UploadStack> {
-  const db = await createTestDatabase();
-  const idp = await startTestIdentityProvider();
-  const s3 = await startS3Server();
-  const unique = randomBytes(6).toString('hex');
-  const config = loadUploadConfig({
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
-    DATABASE_URL: db.url,
-    REDIS_URL: loadTestConfig().TEST_REDIS_URL,
-    ...keycloakEnvFor(idp),
-    S3_ENDPOINT: options.s3Endpoint ?? s3.endpoint,
-    S3_BUCKET: `uploads-${unique}`,
-    UPLOAD_QUEUE_NAME: `upload-test-${unique}`,
-    UPLOAD_QUEUE_PREFIX: `bull-test-${unique}`,
-    UPLOAD_JOB_BACKOFF_MS: '100',
-    ...options.env,
-  });
-  const logger = options.logger ?? createLogger({ service: 'upload', level: config.logLevel });
-  const storage = new ObjectStorage(config.s3);
-  if (!options.s3Endpoint) await storage.ensureBucket();
-  const redis = createQueueRedis(config.redisUrl, 'producer', logger);
-  const queue = new ProcessingQueue(redis, config.queue);
-  const flags = testFlagClient(db.database.db, config);
-  const metrics = createServiceMetrics('upload');
-  const app = createApp({ config, database: db.database, verifier: new TokenVerifier(config.auth), storage, queue, flags, logger, metrics });
-  const server: RunningServer = await startServer(app, { port: 0, host: '127.0.0.1', logger, shutdownTimeoutMs: 2000 });
-  const edge = await startServiceProcess(
-    'edge',
-    {
-      ...keycloakEnvFor(idp),
-      LOG_LEVEL: 'warn',
-      UPLOAD_SERVICE_URL: server.url,
-      USER_SERVICE_URL: `http://127.0.0.1:${await freePort()}`,
-      REDIS_URL: config.redisUrl,
-      RATE_LIMIT_PREFIX: `rl:upload-test:${unique}:`,
-      RATE_LIMIT_MAX: '10000',
-      ...options.edgeEnv,
-    },
-    'EDGE_PORT',
-  );
-  const uploads = new UploadStore(db.database.db, () => new Date());
-  const workers: Worker[] = [];
-  const workerRedis: Redis[] = [];
-  return {
-    edgeUrl: edge.url,
-    serviceUrl: server.url,
-    config,
-    db,
-    idp,
-    s3,
-    storage,
-    queue,
-    uploads,
-    flags,
-    edge,
-    tokenFor: (email) => idp.passwordGrant(email, DEV_PASSWORD),
-    startWorker: (workerOptions = {}) => {
-      const connection = createQueueRedis(config.redisUrl, 'worker', logger);
-      workerRedis.push(connection);
-      const worker = createUploadWorker({
-        redis: connection,
-        queue: config.queue,
-        concurrency: workerOptions.concurrency ?? 1,
-        uploads,
-        storage,
-        logger,
-        autorun: workerOptions.autorun ?? true,
-      });
-      workers.push(worker);
-      return worker;
-    },
-    metricValue: async (name, labels) => sampleValue(parseExposition(await metrics.registry.metrics()), name, labels),
-    listKeys: async () => {
-      const keys: string[] = [];
-      for await (const item of storage.client.listObjectsV2(config.s3.bucket, '', true)) keys.push((item as { name: string }).name);
-      return keys;
-    },
-    pendingMultipartDirs: () => {
-      const root = s3.bucketDir(config.s3.bucket);
-      const uploadsDir = readdirSync(root, { withFileTypes: true }).find((entry) => entry.name.includes('uploads'));
-      return uploadsDir ? readdirSync(join(root, uploadsDir.name)) : [];
-    },
-    stop: async () => {
+  const stack = await startTestStack({ s3: true });
+  const s3 = stack.s3!;
+  try {
+    const config = loadUploadConfig({
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: stack.db.url,
+      REDIS_URL: stack.redisUrl,
+      ...keycloakEnvFor(stack.idp),
+      S3_ENDPOINT: options.s3Endpoint ?? s3.endpoint,
+      S3_BUCKET: `uploads-${stack.unique}`,
+      UPLOAD_QUEUE_NAME: `upload-test-${stack.unique}`,
+      UPLOAD_QUEUE_PREFIX: `bull-test-${stack.unique}`,
+      UPLOAD_JOB_BACKOFF_MS: '100',
+      ...options.env,
+    });
+    const logger = options.logger ?? createLogger({ service: 'upload', level: config.logLevel });
+    const storage = new ObjectStorage(config.s3);
+    if (!options.s3Endpoint) await storage.ensureBucket();
+    const redis = createQueueRedis(config.redisUrl, 'producer', logger);
+    const queue = new ProcessingQueue(redis, config.queue);
+    const flags = testFlagClient(stack.db.database.db, config);
+    const metrics = createServiceMetrics('upload');
+    const app = createApp({ config, database: stack.db.database, verifier: new TokenVerifier(config.auth), storage, queue, flags, logger, metrics });
+    const server = await startServer(app, { port: 0, host: '127.0.0.1', logger, shutdownTimeoutMs: 2000 });
+    const workers: Worker[] = [];
+    const workerRedis: Redis[] = [];
+    // Runs once the edge has stopped, before the databases go: workers, then the app, then its queue.
+    stack.onStop(async () => {
       await Promise.all(workers.map((worker) => worker.close()));
       await Promise.all(workerRedis.map((connection) => connection.quit().catch(() => connection.disconnect())));
-      await edge.stop();
       await server.close();
       await queue.queue.obliterate({ force: true }).catch(() => undefined);
       await queue.close();
       await redis.quit().catch(() => redis.disconnect());
-      await idp.stop();
-      await db.drop();
-      await s3.close();
-    },
-  };
+    });
+    const edge = await stack.startEdge({
+      LOG_LEVEL: 'warn',
+      UPLOAD_SERVICE_URL: server.url,
+      // Nothing listens there: these tests never reach the user service.
+      USER_SERVICE_URL: `http://127.0.0.1:${await freePort()}`,
+      RATE_LIMIT_MAX: '10000',
+      ...options.edgeEnv,
+    });
+    const [free, premium] = await Promise.all([stack.tokenFor('free@example.com'), stack.tokenFor('premium@example.com')]);
+    const uploads = new UploadStore(stack.db.database.db, () => new Date());
+    return {
+      edgeUrl: edge.url,
+      serviceUrl: server.url,
+      config,
+      db: stack.db,
+      idp: stack.idp,
+      s3,
+      storage,
+      queue,
+      uploads,
+      flags,
+      edge,
+      tokens: { free, premium },
+      tokenFor: stack.tokenFor,
+      startWorker: (workerOptions = {}) => {
+        const connection = createQueueRedis(config.redisUrl, 'worker', logger);
+        workerRedis.push(connection);
+        const worker = createUploadWorker({
+          redis: connection,
+          queue: config.queue,
+          concurrency: workerOptions.concurrency ?? 1,
+          uploads,
+          storage,
+          logger,
+          autorun: workerOptions.autorun ?? true,
+        });
+        workers.push(worker);
+        return worker;
+      },
+      metricValue: async (name, labels) => sampleValue(parseExposition(await metrics.registry.metrics()), name, labels),
+      listKeys: async () => {
+        const keys: string[] = [];
+        for await (const item of storage.client.listObjectsV2(config.s3.bucket, '', true)) keys.push((item as { name: string }).name);
+        return keys;
+      },
+      pendingMultipartDirs: () => {
+        const root = s3.bucketDir(config.s3.bucket);
+        const uploadsDir = readdirSync(root, { withFileTypes: true }).find((entry) => entry.name.includes('uploads'));
+        return uploadsDir ? readdirSync(join(root, uploadsDir.name)) : [];
+      },
+      stop: stack.stop,
+    };
+  } catch (err) {
+    await stack.stop();
+    throw err;
+  }
 }
