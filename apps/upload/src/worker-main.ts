@@ -5,7 +5,7 @@ import { createQueueRedis } from './queue/create-redis';
 import { ProcessingQueue } from './queue/processing-queue';
 import { ObjectStorage } from './storage/object-storage';
 import { UploadStore } from './uploads/upload-store';
-import { sweepExpiredUploads } from './worker/sweep-expired';
+import { scheduleExpirySweep } from './worker/sweep-expired';
 import { createUploadWorker } from './worker/upload-worker';
 import { observeUploadWorker } from './worker/worker-metrics';
 
@@ -30,10 +30,7 @@ void runService({
     const worker = createUploadWorker({ redis, queue: config.queue, concurrency: config.worker.concurrency, uploads, storage, logger });
     onClose(() => worker.close());
     observeUploadWorker(worker, queue.queue, metrics.registry);
-    const sweep = () => sweepExpiredUploads({ uploads, storage, clock, logger }).catch((err: unknown) => logger.warn({ err }, 'Expiry sweep failed'));
-    const sweeper = setInterval(sweep, config.worker.sweepIntervalMs);
-    onClose(() => clearInterval(sweeper));
-    void sweep();
+    onClose(scheduleExpirySweep({ uploads, storage, clock, logger }, config.worker.sweepIntervalMs));
     const healthChecks = [
       { name: 'postgres', required: true, readiness: true, run: database.ping },
       { name: 'queue', required: true, readiness: true, run: () => queue.ping() },

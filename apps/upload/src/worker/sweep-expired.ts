@@ -30,3 +30,14 @@ export async function sweepExpiredUploads(deps: SweepDeps): Promise<number> {
   if (removed > 0) deps.logger.info({ removed }, 'Swept expired anonymous uploads');
   return removed;
 }
+
+/**
+ * Sweeps now and then every `intervalMs` for as long as the worker runs; a failed sweep is only
+ * logged (the rows stay and the next sweep retries them). Returns what stops the schedule.
+ */
+export function scheduleExpirySweep(deps: SweepDeps, intervalMs: number): () => void {
+  const sweep = () => sweepExpiredUploads(deps).catch((err: unknown) => deps.logger.warn({ err }, 'Expiry sweep failed'));
+  const timer = setInterval(sweep, intervalMs);
+  void sweep();
+  return () => clearInterval(timer);
+}
