@@ -86,6 +86,24 @@ describe('anonymous, batch and filename handling (through the edge)', () => {
         ['part-3.bin', 3 * MB, reply.sha256s[2]],
       ]);
     });
+
+    it('refuses a PREMIUM batch whose second file passes 200 MB with 413 and keeps none of its files', async () => {
+      const before = await stack.listKeys();
+      const reply = await postMultipart(
+        url('/api/v1/upload'),
+        [
+          { field: 'files', filename: 'first.bin', size: MB },
+          { field: 'files', filename: 'too-big.bin', size: 201 * MB },
+          { field: 'files', filename: 'never.bin', size: MB },
+        ],
+        { token: stack.tokens.premium },
+      );
+
+      expect(reply.status).toBe(413);
+      expect(reply.body).toMatchObject({ error: 'payload_too_large', requestId: expect.any(String) });
+      // The first file was stored before the second failed: it is removed, the third never starts.
+      await eventually(async () => (await stack.listKeys()).length === before.length);
+    });
   });
 
   describe('filenames', () => {

@@ -51,8 +51,16 @@ export class S3StorageEngine implements multer.StorageEngine {
   _handleFile(req: Request, file: multer.File, callback: (error?: unknown, info?: object) => void): void {
     const context = uploadContextOf(req);
     // busboy's events run outside the request's async context: name the request explicitly.
-    this.persist(file, context, String(req.id)).then(
-      (stored) => callback(null, stored),
+    const requestId = String(req.id);
+    // A batch's files are stored one after the other. busboy announces the next file as soon as
+    // the previous one's bytes were read, while its last S3 part and the completion are still
+    // under way; starting it then held two more part buffers (a 1 GB batch peaked at four).
+    // Until the next file is read, busboy and the client wait (backpressure), nothing piles up.
+    const previous = context.storing;
+    const stored = previous ? previous.then(() => this.persistUnlessFailed(file, context, requestId)) : this.persist(file, context, requestId);
+    // Settled after the outcome below is recorded, so a next file sees this one's failure.
+    context.storing = stored.then(
+      (result) => callback(null, result),
       (err: unknown) => {
         const failure = uploadFailure(err, context);
         context.failure ??= failure;
@@ -64,6 +72,13 @@ export class S3StorageEngine implements multer.StorageEngine {
   _removeFile(_req: Request, file: multer.File & Record<string, unknown>, callback: (error: Error | null) => void): void {
     const stored = file as unknown as StoredFile;
     void this.discard(stored.id, stored.objectKey, FAILURE_REASONS.batch).then(() => callback(null));
+  }
+
+  /** The next file of a batch, unless an earlier one failed (multer is answering that failure). */
+  private persistUnlessFailed(file: multer.File, context: UploadContext, requestId: string): Promise<StoredFile> {
+    if (context.failure === undefined) return this.persist(file, context, requestId);
+    file.stream.resume();
+    return Promise.reject(context.failure);
   }
 
   private async persist(file: multer.File, context: UploadContext, requestId: string): Promise<StoredFile> {

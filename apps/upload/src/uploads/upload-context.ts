@@ -18,6 +18,8 @@ export interface UploadContext {
   filesSeen: number;
   /** The first failure of the request's body, answered as soon as multer cleaned up. */
   failure?: unknown;
+  /** Settles when the batch's file being stored now is done: the next file waits for it. */
+  storing?: Promise<void>;
 }
 
 const contexts = new WeakMap<Request, UploadContext>();
