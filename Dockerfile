@@ -40,4 +40,5 @@ STOPSIGNAL SIGTERM
 # `exec` replaces the shell so node receives SIGTERM directly (compose also sets init: true).
 # Override the command to run another entry of the tree, e.g. ["node", "dist/libs/db/migrate.js"] or
 # the upload worker's own bundle ["node", "dist/apps/upload/worker.js"] (in the upload image).
-CMD ["/bin/sh", "-c", "exec node \"$APP_ENTRY\""]
+# A bundle's Node flags, if it has any, stand beside it in <bundle>.flags (tools/build/bundle-target.mjs).
+CMD ["/bin/sh", "-c", "exec node $(cat \"$APP_ENTRY.flags\" 2>/dev/null) \"$APP_ENTRY\""]

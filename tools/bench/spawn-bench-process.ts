@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '@tp/testing';
+import { nodeFlagsOf } from '../build/node-flags-of';
 import { BENCH_BUNDLE_DIR, ROOT } from './build-bench-bundles';
 
 // Stops a bench process by itself if the bench dies (re-parented): no orphans on a shared machine.
@@ -51,7 +52,7 @@ export interface SpawnOptions {
   readyPath?: string;
   /** stdout+stderr go here (service logs); otherwise stdout is dropped and stderr inherited. */
   logFile?: string;
-  /** Extra node flags, e.g. --cpu-prof for the profile command. */
+  /** Extra node flags, e.g. --cpu-prof for the profile command (after the bundle's own `.flags`). */
   nodeFlags?: string[];
 }
 
@@ -62,7 +63,8 @@ export interface SpawnOptions {
 export async function spawnBuilt(options: SpawnOptions): Promise<BenchProcess> {
   const port = await freePort();
   const logFd = options.logFile === undefined ? undefined : openSync(options.logFile, 'w');
-  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), '--require', EXIT_WITH_PARENT, options.entry], {
+  const flags = [...nodeFlagsOf(options.entry), ...(options.nodeFlags ?? [])];
+  const child = spawn(process.execPath, [...flags, '--require', EXIT_WITH_PARENT, options.entry], {
     cwd: ROOT,
     env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'production', ...options.env, [options.portVariable ?? 'PORT']: String(port) },
     stdio: logFd === undefined ? ['ignore', 'ignore', 'inherit'] : ['ignore', logFd, logFd],

@@ -1,16 +1,16 @@
 // `npm run bench:upload [-- <MB> …]`: uploads through the edge into s3rver on the production bundles
 // (fresh edge and upload service per size), each against a direct multipart write of the same
-// generated stream to s3rver just before, with the upload service's RSS sampled every 20 ms. Default sizes 50, 200 and 1024 MB; above the PREMIUM file limit (200 MB)
+// generated stream to s3rver (its own process) just before, with the upload service's RSS sampled every 20 ms. Default sizes 50, 200 and 1024 MB; above the PREMIUM file limit (200 MB)
 // the request carries several 200 MB files, which the service stores one after the other.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createTestDatabase, ensureTemplateDatabase, freePort, keycloakEnvFor, loadTestConfig, startS3Server, startTestIdentityProvider } from '@tp/testing';
+import { createTestDatabase, ensureTemplateDatabase, freePort, keycloakEnvFor, loadTestConfig, startTestIdentityProvider } from '@tp/testing';
 import { limitsFor } from '@tp/tiers';
 import { loadUploadConfig } from '../../apps/upload/src/config';
 import { ObjectStorage } from '../../apps/upload/src/storage/object-storage';
 import { multipartBody, postMultipart, type FilePart } from '../../apps/upload/tests/support/multipart-client';
 import { buildBenchBundles, ROOT } from './build-bench-bundles';
-import { spawnApp } from './spawn-bench-process';
+import { spawnApp, spawnBenchServer } from './spawn-bench-process';
 
 const MB = 1024 * 1024;
 const MIB_TARGET = 32;
@@ -48,6 +48,14 @@ interface Stack {
   stop: () => Promise<void>;
 }
 
+/** One multipart file (two parts) and a two-file batch: every code path a measured upload takes, once. */
+async function warmUp(edgeUrl: string, token: string): Promise<void> {
+  for (const files of [[{ filename: 'warm.bin', size: 12 * MB }], [1, 2].map((n) => ({ field: 'files', filename: `warm-${n}.bin`, size: 6 * MB }))]) {
+    const reply = await postMultipart(`${edgeUrl}/api/v1/upload`, files, { token });
+    if (reply.status !== 201) throw new Error(`warm-up upload failed: ${reply.status} ${reply.text}`);
+  }
+}
+
 /** A fresh upload service and edge per size, so each RSS growth starts from a just-started process. */
 async function startStack(env: Record<string, string>): Promise<Stack> {
   const stamp = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
@@ -81,11 +89,11 @@ async function main(): Promise<void> {
   await ensureTemplateDatabase(TEST_POSTGRES_URL);
   const db = await createTestDatabase();
   const idp = await startTestIdentityProvider();
-  const s3 = await startS3Server();
-  const env = { ...keycloakEnvFor(idp), NODE_ENV: 'production', DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, S3_ENDPOINT: s3.endpoint, LOG_LEVEL: 'warn' };
+  const s3 = await spawnBenchServer('s3-server');
+  const env = { ...keycloakEnvFor(idp), NODE_ENV: 'production', DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, S3_ENDPOINT: s3.url, LOG_LEVEL: 'warn' };
   const results: Array<Record<string, number | boolean>> = [];
   try {
-    const storage = new ObjectStorage(loadUploadConfig({ S3_ENDPOINT: s3.endpoint }).s3);
+    const storage = new ObjectStorage(loadUploadConfig({ S3_ENDPOINT: s3.url }).s3);
     await storage.ensureBucket();
     const token = await idp.passwordGrant('premium@example.com', 'password');
     for (const sizeMb of SIZES_MB.length > 0 ? SIZES_MB : [50, 200, 1024]) {
@@ -97,6 +105,11 @@ async function main(): Promise<void> {
 
       const stack = await startStack(env);
       try {
+        // The first upload also pays one-time costs (code compiled on first use, the S3 and
+        // database connections, the part-buffer pool): measured from the cold process too, but
+        // the target is what an upload of this size costs a running service.
+        const coldMiB = rssKb(stack.uploadPid) / 1024;
+        await warmUp(stack.edgeUrl, token);
         const stopSampling = sampleRss(stack.uploadPid);
         const started = performance.now();
         const reply = await postMultipart(`${stack.edgeUrl}/api/v1/upload`, filesFor(sizeMb), { token });
@@ -104,11 +117,24 @@ async function main(): Promise<void> {
         const { startMiB, peakMiB } = stopSampling();
         if (reply.status !== 201) throw new Error(`upload failed: ${reply.status} ${reply.text}`);
         const growthMiB = peakMiB - startMiB;
+        const coldGrowthMiB = peakMiB - coldMiB;
         const ratio = baselineMs / elapsed;
-        results.push({ sizeMb, baselineMBps: mbps(bytes, baselineMs), throughMBps: mbps(bytes, elapsed), ratio, startMiB, peakMiB, growthMiB, growthPass: growthMiB <= MIB_TARGET });
+        results.push({
+          sizeMb,
+          baselineMBps: mbps(bytes, baselineMs),
+          throughMBps: mbps(bytes, elapsed),
+          ratio,
+          coldMiB,
+          startMiB,
+          peakMiB,
+          growthMiB,
+          coldGrowthMiB,
+          growthPass: growthMiB <= MIB_TARGET,
+        });
         console.log(
           `${String(sizeMb).padStart(5)} MB: direct ${mbps(bytes, baselineMs).toFixed(1)} MB/s, through edge ${mbps(bytes, elapsed).toFixed(1)} MB/s ` +
-            `(ratio ${ratio.toFixed(2)}); upload service RSS ${startMiB.toFixed(1)} → peak ${peakMiB.toFixed(1)} MiB, growth ${growthMiB.toFixed(1)} MiB`,
+            `(ratio ${ratio.toFixed(2)}); upload service RSS cold ${coldMiB.toFixed(1)}, after warm-up ${startMiB.toFixed(1)} → peak ${peakMiB.toFixed(1)} MiB: ` +
+            `growth ${growthMiB.toFixed(1)} MiB (${coldGrowthMiB.toFixed(1)} from cold)`,
         );
       } finally {
         await stack.stop();
@@ -117,11 +143,14 @@ async function main(): Promise<void> {
   } finally {
     await idp.stop();
     await db.drop();
-    await s3.close();
+    await s3.stop();
   }
   console.log('');
   for (const result of results) {
-    console.log(`${result['growthPass'] ? 'PASS' : 'MISS'}  RSS growth ≤ ${MIB_TARGET} MiB at ${result['sizeMb']} MB  (${(result['growthMiB'] as number).toFixed(1)} MiB)`);
+    console.log(
+      `${result['growthPass'] ? 'PASS' : 'MISS'}  RSS growth ≤ ${MIB_TARGET} MiB at ${result['sizeMb']} MB, after warm-up  ` +
+        `(${(result['growthMiB'] as number).toFixed(1)} MiB; ${(result['coldGrowthMiB'] as number).toFixed(1)} MiB from the cold process)`,
+    );
   }
   const at200 = results.find((result) => result['sizeMb'] === 200);
   if (at200) {

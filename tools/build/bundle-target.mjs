@@ -4,7 +4,7 @@
 // else fails the build here, and would fail at boot in the runtime tree anyway.
 import { build } from 'esbuild';
 import { builtinModules } from 'node:module';
-import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -21,6 +21,15 @@ const ENTRIES = {
   db: { migrate: 'libs/db/src/cli/migrate.ts' },
 };
 const entriesOf = (target) => ENTRIES[target] ?? { main: `apps/${target}/src/main.ts` };
+
+/**
+ * Node/V8 flags a bundle's process runs with, written beside it as `<name>.js.flags` so every
+ * launcher starts it alike: the image's CMD, `npm run bench*` and `npm run smoke` read that file.
+ * The upload service streams every byte through short-lived socket buffers; a 2 MB semi-space
+ * (instead of V8's up to 16 MB) keeps its young generation, and so its RSS, from growing by
+ * ~10 MB during a large upload (measured with `npm run bench:upload`).
+ */
+const NODE_FLAGS = { upload: { main: ['--max-semi-space-size=2'] } };
 
 const packageName = (specifier) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
 const isBuiltin = (specifier) => specifier.startsWith('node:') || builtinModules.includes(packageName(specifier));
@@ -66,6 +75,7 @@ export async function bundleTarget(target, outRoot = ROOT) {
   if (missing.length > 0) {
     throw new Error(`${target} requires ${missing.join(', ')}, not in package.json "dependencies" (the runtime install omits devDependencies)`);
   }
+  for (const [name, flags] of Object.entries(NODE_FLAGS[target] ?? {})) writeFileSync(join(outdir, `${name}.js.flags`), `${flags.join(' ')}\n`);
   // The migrator finds its SQL next to itself once bundled.
   if (isDb) cpSync(join(ROOT, 'libs/db/migrations'), join(outdir, 'migrations'), { recursive: true });
   return { outdir, bundles: Object.keys(entryPoints).map((name) => `${name}.js`), packages };

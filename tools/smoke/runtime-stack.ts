@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DevIdentityProvider } from '@tp/dev-identity-provider';
+import { nodeFlagsOf } from '../build/node-flags-of';
 import { freePort, keycloakEnvFor, type S3Server } from '@tp/testing';
 
 const GUARD = join(__dirname, '..', '..', 'libs/testing/src/exit-with-parent.cjs');
@@ -22,7 +23,8 @@ export interface TreeProcess {
 export function runInTree(tree: string, name: string, args: string[], env: Record<string, string>, logDir: string): TreeProcess {
   const logFile = join(logDir, `${name}.log`);
   const fd = openSync(logFile, 'w');
-  const child = spawn(process.execPath, ['--require', GUARD, ...args], {
+  // The bundle's own flags first, as the image's CMD passes them.
+  const child = spawn(process.execPath, [...nodeFlagsOf(join(tree, args[0] ?? '')), '--require', GUARD, ...args], {
     cwd: tree,
     env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'production', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', fd, fd],
