@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import { toErrorBody, type HttpError } from '@tp/errors';
+import { abortUpstream } from '../proxy/create-service-proxy';
 
 /**
  * Ends a request the edge gives up on: the upstream call (if any) is cancelled, the client
@@ -7,8 +8,7 @@ import { toErrorBody, type HttpError } from '@tp/errors';
  * unread body makes it useless for another request.
  */
 export function abandonRequest(req: Request, res: Response, error: HttpError): void {
-  const abortUpstream = res.locals['abortUpstream'] as (() => void) | undefined;
-  abortUpstream?.();
+  abortUpstream(res);
   if (res.headersSent) {
     req.socket.destroy();
     return;

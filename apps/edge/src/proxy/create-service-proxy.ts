@@ -22,6 +22,13 @@ const UPSTREAM_TIMEOUT = 'UPSTREAM_TIMEOUT';
 const UPSTREAM_BUSY = 'UPSTREAM_BUSY';
 /** The edge gave up on the client's request itself (request-deadlines.ts answered already). */
 const CLIENT_DEADLINE = 'CLIENT_DEADLINE';
+const UPSTREAM_REQUEST = 'upstreamRequest';
+
+/** Cancels the call to the service for a request the edge gives up on (if it has started). */
+export function abortUpstream(res: Response): void {
+  const upstream = res.locals[UPSTREAM_REQUEST] as ClientRequest | undefined;
+  upstream?.destroy(Object.assign(new Error('The edge ended the client request'), { code: CLIENT_DEADLINE }));
+}
 
 /**
  * One keep-alive agent per upstream: without it http-proxy opens a connection per request
@@ -103,8 +110,9 @@ export function createServiceProxy(options: ServiceProxyOptions): RequestHandler
     on: {
       proxyReq: (proxyReq: ClientRequest, req: IncomingMessage, res: ServerResponse) => {
         restoreClientHeaders(req, res as Response);
-        (res as Response).locals['abortUpstream'] = () =>
-          proxyReq.destroy(Object.assign(new Error('The edge ended the client request'), { code: CLIENT_DEADLINE }));
+        // The request itself, not a closure over this hook's scope (which holds req and res too):
+        // such a closure kept whole requests alive past young-generation GCs (see early-response.ts).
+        (res as Response).locals[UPSTREAM_REQUEST] = proxyReq;
         proxyReq.setTimeout(options.upstreamTimeoutMs, () => {
           proxyReq.destroy(Object.assign(new Error('Upstream idle timeout'), { code: UPSTREAM_TIMEOUT }));
         });
