@@ -25,11 +25,18 @@ const entriesOf = (target) => ENTRIES[target] ?? { main: `apps/${target}/src/mai
 /**
  * Node/V8 flags a bundle's process runs with, written beside it as `<name>.js.flags` so every
  * launcher starts it alike: the image's CMD, `npm run bench*` and `npm run smoke` read that file.
- * The upload service streams every byte through short-lived socket buffers; a 2 MB semi-space
- * (instead of V8's up to 16 MB) keeps its young generation, and so its RSS, from growing by
- * ~10 MB during a large upload (measured with `npm run bench:upload`).
+ * - upload: every byte passes through short-lived socket buffers; a 2 MB semi-space (instead of
+ *   V8's up to 16 MB) keeps its young generation, and so its RSS, from growing by ~10 MB during a
+ *   large upload (measured with `npm run bench:upload`).
+ * - user: after a burst, V8 may pretenure the allocation sites of request objects; at a steady
+ *   500 req/s they then die in the old generation and every scavenge took ~11 ms and promoted
+ *   ~9 MB (2 of 4 runs; 0 of 3 with the flag, where scavenges took under 1 ms). No CPU cost
+ *   measured at full load. See README, Benchmark.
  */
-const NODE_FLAGS = { upload: { main: ['--max-semi-space-size=2'] } };
+const NODE_FLAGS = {
+  upload: { main: ['--max-semi-space-size=2'] },
+  user: { main: ['--no-allocation-site-pretenuring'] },
+};
 
 const packageName = (specifier) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
 const isBuiltin = (specifier) => specifier.startsWith('node:') || builtinModules.includes(packageName(specifier));
