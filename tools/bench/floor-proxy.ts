@@ -1,10 +1,10 @@
-import { Agent, type Server } from 'node:http';
-import express from 'express';
-import { createProxyMiddleware } from 'http-proxy-middleware';
+import type { Server } from 'node:http';
+import type { RequestHandler } from 'express';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { pinoHttp } from 'pino-http';
 import { exitOnSigterm } from './exit-on-sigterm';
+import { startExpressProxy } from './express-proxy';
 
 // One atomic "count this hit in the window" round trip, as the edge's limiter makes per request.
 const HIT = "local n = redis.call('INCR', KEYS[1]) if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return n";
@@ -17,34 +17,23 @@ const HIT = "local n = redis.call('INCR', KEYS[1]) if n == 1 then redis.call('PE
  */
 export function startFloorProxy(port: number, target: string, redisUrl: string): Promise<Server> {
   const redis = new Redis(redisUrl, { enableAutoPipelining: true });
-  const app = express();
-  app.disable('x-powered-by');
   // The same fields as the edge's request line (libs/logging), from pino-http's completion listener.
-  app.use(
-    pinoHttp({
-      logger: pino({ level: 'info', timestamp: pino.stdTimeFunctions.isoTime }),
-      quietReqLogger: true,
-      customSuccessMessage: () => 'Request completed',
-      customSuccessObject: (req, res, value: { responseTime: number }) => ({
-        requestId: req.id,
-        method: req.method,
-        url: req.url,
-        statusCode: res.statusCode,
-        responseTime: value.responseTime,
-      }),
+  const requestLog = pinoHttp({
+    logger: pino({ level: 'info', timestamp: pino.stdTimeFunctions.isoTime }),
+    quietReqLogger: true,
+    customSuccessMessage: () => 'Request completed',
+    customSuccessObject: (req, res, value: { responseTime: number }) => ({
+      requestId: req.id,
+      method: req.method,
+      url: req.url,
+      statusCode: res.statusCode,
+      responseTime: value.responseTime,
     }),
-  );
-  app.use((req, _res, next) => {
+  });
+  const countHit: RequestHandler = (req, _res, next) => {
     redis.eval(HIT, 1, `bench:floor:${req.socket.remoteAddress}`, 60_000).then(() => next(), next);
-  });
-  const agent = new Agent({ keepAlive: true, keepAliveMsecs: 1000, maxSockets: 512, maxFreeSockets: 64, scheduling: 'lifo' });
-  app.use(createProxyMiddleware({ target, agent, xfwd: true }));
-  return new Promise((resolve) => {
-    const server = app.listen(port, '127.0.0.1', () => {
-      server.keepAliveTimeout = 65_000;
-      resolve(server);
-    });
-  });
+  };
+  return startExpressProxy(port, target, [requestLog, countHit]);
 }
 
 if (require.main === module) {
