@@ -1,28 +1,8 @@
-import { Agent, type Server } from 'node:http';
-import express, { type RequestHandler } from 'express';
-import { createProxyMiddleware } from 'http-proxy-middleware';
 import { exitOnSigterm } from './exit-on-sigterm';
+import { startExpressProxy } from './start-express-proxy';
 
-/**
- * Case (b): Express 5 + http-proxy-middleware 3 and nothing else, to separate what the
- * framework and proxy library cost from what the edge's own middleware chain adds.
- */
-export function startExpressProxy(port: number, target: string, before: RequestHandler[] = []): Promise<Server> {
-  const app = express();
-  app.disable('x-powered-by');
-  // Case (f) puts its Redis call and request log here; case (b) has none.
-  for (const middleware of before) app.use(middleware);
-  // Same agent settings as apps/edge/src/proxy/create-service-proxy.ts.
-  const agent = new Agent({ keepAlive: true, keepAliveMsecs: 1000, maxSockets: 512, maxFreeSockets: 64, scheduling: 'lifo' });
-  app.use(createProxyMiddleware({ target, agent, xfwd: true }));
-  return new Promise((resolve) => {
-    const server = app.listen(port, '127.0.0.1', () => {
-      server.keepAliveTimeout = 65_000;
-      resolve(server);
-    });
-  });
-}
-
+// Case (b)'s process. The server itself is in start-express-proxy.ts, which case (f) builds on:
+// a bundle runs every `require.main === module` block it inlines, so entries hold no shared code.
 if (require.main === module) {
   exitOnSigterm();
   void startExpressProxy(Number(process.env['PORT']), String(process.env['TARGET']));

@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import pino from 'pino';
 import { pinoHttp } from 'pino-http';
 import { exitOnSigterm } from './exit-on-sigterm';
-import { startExpressProxy } from './express-proxy';
+import { startExpressProxy } from './start-express-proxy';
 
 // One atomic "count this hit in the window" round trip, as the edge's limiter makes per request.
 const HIT = "local n = redis.call('INCR', KEYS[1]) if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return n";
