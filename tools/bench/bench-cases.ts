@@ -21,6 +21,8 @@ export interface RunningCase {
   headers: Record<string, string>;
   /** The processes whose CPU per request the report shows, by role (proxy, edge, user). */
   measured: Record<string, BenchProcess>;
+  /** Each measured process's stdout+stderr file, by role, until `stop` deletes it. */
+  logs: Record<string, string>;
   /** Stops every process of the case; resolves with the number of edge request log lines written. */
   stop: () => Promise<number>;
 }
@@ -64,27 +66,29 @@ async function authHeaders(ctx: BenchContext): Promise<Record<string, string>> {
 }
 
 /**
- * One of the bench's own proxies over the trivial upstream. `logged`: it writes a request line
- * per request (to a file, like the edge) and calls Redis, so it gets the Redis URL.
+ * One of the bench's own proxies over the trivial upstream, its output in a log file. `floor`:
+ * it calls Redis (so it gets the URL) and writes a request line per request, counted at stop.
  */
-function proxyOverUpstream(id: CaseId, label: string, server: string, logged = false): BenchCase {
+function proxyOverUpstream(id: CaseId, label: string, server: string, floor = false): BenchCase {
   return {
     id,
     label,
     start: async (ctx, runName, nodeFlags = {}) => {
       const upstream = await spawnBenchServer('trivial-upstream');
-      const logFile = logged ? join(ctx.logDir, `${runName}-${server}.log`) : undefined;
+      const logFile = join(ctx.logDir, `${runName}-${server}.log`);
       const entry = join(BENCH_BUNDLE_DIR, `${server}.js`);
-      const env = { TARGET: upstream.url, ...(logged ? { REDIS_URL: ctx.redisUrl } : {}) };
+      const env = { TARGET: upstream.url, ...(floor ? { REDIS_URL: ctx.redisUrl } : {}) };
       const proxy = await spawnBuilt({ entry, env, logFile, nodeFlags: nodeFlags['proxy'] });
       return {
         url: `${proxy.url}${PROFILE_PATH}`,
         headers: {},
         measured: { proxy },
+        logs: { proxy: logFile },
         stop: async () => {
           await proxy.stop();
           await upstream.stop();
-          return logFile ? countRequestLines(logFile) : 0;
+          const lines = countRequestLines(logFile);
+          return floor ? lines : 0;
         },
       };
     },
@@ -102,6 +106,7 @@ const edgeOverUpstream: BenchCase = {
       url: `${edge.url}${PROFILE_PATH}`,
       headers: await authHeaders(ctx),
       measured: { edge },
+      logs: { edge: logFile },
       stop: async () => {
         await edge.stop();
         await upstream.stop();
@@ -131,6 +136,7 @@ const edgeOverUserService: BenchCase = {
       url: `${edge.url}${PROFILE_PATH}`,
       headers: await authHeaders(ctx),
       measured: { edge, user },
+      logs: { edge: edgeLog, user: userLog },
       stop: async () => {
         await edge.stop();
         await user.stop();
