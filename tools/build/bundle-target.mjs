@@ -29,9 +29,9 @@ const entriesOf = (target) => ENTRIES[target] ?? { main: `apps/${target}/src/mai
  *   V8's up to 16 MB) keeps its young generation, and so its RSS, from growing by ~10 MB during a
  *   large upload (measured with `npm run bench:upload`).
  * - user: after a burst, V8 may pretenure the allocation sites of request objects; at a steady
- *   500 req/s they then die in the old generation and every scavenge took ~11 ms and promoted
- *   ~9 MB (2 of 4 runs; 0 of 3 with the flag, where scavenges took under 1 ms). No CPU cost
- *   measured at full load. See README, Benchmark.
+ *   500 req/s they then die in the old generation and every scavenge took ~11–14 ms and
+ *   promoted ~10 MB (3 of 6 runs; 0 of 6 with the flag, where scavenges took about 1 ms;
+ *   `GC=1 npm run bench:profile -- d user`). No CPU cost measured at full load.
  */
 const NODE_FLAGS = {
   upload: { main: ['--max-semi-space-size=2'] },
