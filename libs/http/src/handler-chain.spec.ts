@@ -72,6 +72,11 @@ describe('handlerChain', () => {
     }
   });
 
+  it('refuses error middleware, which Express would only call with an error', () => {
+    const errorMiddleware = ((_err: unknown, _req: unknown, _res: unknown, next: () => void) => next()) as unknown as RequestHandler;
+    expect(() => handlerChain([mark('a'), errorMiddleware])).toThrow('handlerChain takes request handlers, not error middleware');
+  });
+
   it('lets a handler answer without calling next', async () => {
     const answer: RequestHandler = (_req, res) => {
       res.status(201).send('answered');

@@ -8,6 +8,8 @@ import type { NextFunction, RequestHandler } from 'express';
  * dozen fixed middlewares, so each of them as a layer of its own was measurable per request.
  */
 export function handlerChain(handlers: readonly RequestHandler[]): RequestHandler {
+  // Express tells error middleware by its four parameters; in a chain it would run as a handler.
+  if (handlers.some((handler) => handler.length > 3)) throw new Error('handlerChain takes request handlers, not error middleware');
   if (handlers.length === 1) return handlers[0]!;
   const count = handlers.length;
   return (req, res, done) => {
