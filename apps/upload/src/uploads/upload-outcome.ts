@@ -1,6 +1,6 @@
 import { isDatabaseUnavailable } from '@tp/db';
 
-/** What became of one upload request: the `outcome` label of `uploads_total` (README, Metrics). */
+/** What became of one upload request: the `outcome` label of `uploads_total` (docs/operations.md, Metrics). */
 export type UploadOutcome = 'stored' | 'too_large' | 'forbidden' | 'over_quota' | 'rejected' | 'unavailable' | 'error';
 
 /** The outcomes code decides when it refuses an upload (`error` is what nobody decided). */
