@@ -20,11 +20,19 @@ export interface TreeProcess {
  * `node <args>` inside the runtime tree with NODE_ENV=production and only the variables given:
  * no .env (the tree has none), no shell environment beyond PATH.
  */
-export function runInTree(tree: string, name: string, args: string[], env: Record<string, string>, logDir: string): TreeProcess {
+export function runInTree(
+  tree: string,
+  name: string,
+  args: string[],
+  env: Record<string, string>,
+  logDir: string,
+  /** Flags after the bundle's own, e.g. the soak's --inspect. */
+  nodeFlags: string[] = [],
+): TreeProcess {
   const logFile = join(logDir, `${name}.log`);
   const fd = openSync(logFile, 'w');
   // The bundle's own flags first, as the image's CMD passes them.
-  const child = spawn(process.execPath, [...nodeFlagsOf(join(tree, args[0] ?? '')), '--require', GUARD, ...args], {
+  const child = spawn(process.execPath, [...nodeFlagsOf(join(tree, args[0] ?? '')), ...nodeFlags, '--require', GUARD, ...args], {
     cwd: tree,
     env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'production', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', fd, fd],

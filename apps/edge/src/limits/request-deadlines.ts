@@ -57,7 +57,9 @@ function watchUpload(req: Request, res: Response, idleMs: number): void {
   };
   timer = setTimeout(tick, idleMs);
   req.once('end', () => clearTimeout(timer));
-  req.socket.once('close', () => clearTimeout(timer));
+  // The response's 'close' (answered, or the connection lost), never the socket's: a listener on
+  // a keep-alive socket outlives the request and kept every upload's req/res alive until it closed.
+  res.once('close', () => clearTimeout(timer));
 }
 
 /**

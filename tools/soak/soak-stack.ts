@@ -1,0 +1,117 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startDevIdentityProvider, type DevIdentityProvider, type DevUser } from '@tp/dev-identity-provider';
+import {
+  createTestDatabase,
+  DEV_PASSWORD,
+  ensureTemplateDatabase,
+  freePort,
+  loadTestConfig,
+  startS3Server,
+  TEST_AUDIENCE,
+  TEST_CLIENT_ID,
+  TEST_CLIENT_SECRET,
+  TEST_REALM,
+} from '@tp/testing';
+import { productionEnv, runInTree, type RuntimeStackEnv, type TreeProcess } from '../smoke/runtime-stack';
+import { InspectorClient } from './inspector-client';
+
+const ROOT = join(__dirname, '..', '..');
+
+/** Every long-running process of the product, from the bundles `npm run build` writes. */
+const PROCESSES = [
+  { name: 'user', bundle: 'dist/apps/user/main.js', port: 'user' },
+  { name: 'flags', bundle: 'dist/apps/flags/main.js', port: 'flags' },
+  { name: 'billing', bundle: 'dist/apps/billing/main.js', port: 'billing' },
+  { name: 'upload', bundle: 'dist/apps/upload/main.js', port: 'upload' },
+  { name: 'worker', bundle: 'dist/apps/upload/worker.js', port: 'worker' },
+  { name: 'edge', bundle: 'dist/apps/edge/main.js', port: 'edge' },
+] as const;
+
+export interface SoakProcess {
+  name: string;
+  pid: number;
+  inspector: InspectorClient;
+  log: () => string;
+}
+
+export interface SoakStack {
+  edgeUrl: string;
+  databaseUrl: string;
+  idp: DevIdentityProvider;
+  webhookSecret: string;
+  processes: SoakProcess[];
+  stop: () => Promise<void>;
+}
+
+export const soakUserEmail = (index: number) => `soak-${index}@example.com`;
+
+function soakUsers(count: number): DevUser[] {
+  return Array.from({ length: count }, (_, index) => ({ email: soakUserEmail(index), username: `soak-${index}`, password: DEV_PASSWORD, roles: [] }));
+}
+
+async function waitHealthy(started: TreeProcess, port: number): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (started.child.exitCode !== null) throw new Error(`${started.name} exited (${started.child.exitCode}):\n${started.log()}`);
+    const ok = await fetch(`http://127.0.0.1:${port}/health`).then((response) => response.ok, () => false);
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${started.name} not healthy within 60 s:\n${started.log()}`);
+}
+
+/**
+ * The whole product from its production bundles (NODE_ENV=production, each bundle's own .flags,
+ * production-like config from the smoke stack) on free loopback ports, each process with an
+ * inspector on loopback so the soak can force a GC and read its heap. `extraEnv` sets what the
+ * traffic mix needs (e.g. a Paddle price that buys PREMIUM).
+ */
+export async function startSoakStack(accounts: number, extraEnv: Record<string, string>, say: (line: string) => void, build = true): Promise<SoakStack> {
+  if (build) {
+    say('building production bundles (npm run build) …');
+    execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  }
+  const { TEST_POSTGRES_URL, TEST_REDIS_URL } = loadTestConfig();
+  await ensureTemplateDatabase(TEST_POSTGRES_URL);
+  const db = await createTestDatabase();
+  const idp = await startDevIdentityProvider({
+    port: 0,
+    realm: TEST_REALM,
+    clientId: TEST_CLIENT_ID,
+    clientSecret: TEST_CLIENT_SECRET,
+    audience: TEST_AUDIENCE,
+    users: soakUsers(accounts),
+  });
+  const s3 = await startS3Server();
+  const logDir = mkdtempSync(join(tmpdir(), 'tp-soak-logs-'));
+  const stack: RuntimeStackEnv = await productionEnv({ databaseUrl: db.url, redisUrl: TEST_REDIS_URL, idp, s3 });
+  const env = { ...stack.env, ...extraEnv };
+  const started: Array<{ tree: TreeProcess; inspector?: InspectorClient }> = [];
+  const stop = async () => {
+    for (const entry of started.reverse()) {
+      entry.inspector?.close();
+      await entry.tree.stop();
+    }
+    await Promise.all([idp.stop(), s3.close()]);
+    await db.drop();
+    rmSync(logDir, { recursive: true, force: true });
+  };
+  try {
+    for (const spec of PROCESSES) {
+      const inspectPort = await freePort();
+      const tree = runInTree(ROOT, spec.name, [spec.bundle], env, logDir, [`--inspect=127.0.0.1:${inspectPort}`]);
+      const entry: { tree: TreeProcess; inspector?: InspectorClient } = { tree };
+      started.push(entry);
+      await waitHealthy(tree, stack.ports[spec.port]);
+      entry.inspector = await InspectorClient.connect(inspectPort);
+    }
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  const processes = started.map(({ tree, inspector }) => ({ name: tree.name, pid: tree.child.pid!, inspector: inspector!, log: tree.log }));
+  return { edgeUrl: `http://127.0.0.1:${stack.ports.edge}`, databaseUrl: db.url, idp, webhookSecret: stack.webhookSecret, processes, stop };
+}
