@@ -4,6 +4,7 @@ module.exports = {
     '<rootDir>/apps/*/jest.config.js',
     '<rootDir>/libs/*/jest.config.js',
     '<rootDir>/tools/stack/jest.config.js',
+    '<rootDir>/tools/soak/jest.config.js',
     '<rootDir>/deploy/jest.config.js',
   ],
   // Global options are not read from project configs, so the preset's timeout is repeated here.
