@@ -43,7 +43,7 @@ describe('tier by price and binding by money, through the edge', () => {
   }
 
   let owner: { token: string; userId: string };
-  let ownerIds: ReturnType<typeof newIds>;
+  let ownerIds: { subscriptionId: string; customerId: string; userId: string };
 
   it('leaves a user whose only price is unlisted FREE everywhere, and makes them PREMIUM within 1 s of a listed-price item', async () => {
     owner = await account();

@@ -16,7 +16,8 @@ describe('PADDLE_PREMIUM_PRICE_IDS', () => {
   });
 
   it('refuses to start in production without a price, naming the variable', () => {
-    for (const env of [{ NODE_ENV: 'production' }, { NODE_ENV: 'production', PADDLE_PREMIUM_PRICE_IDS: ' , ' }]) {
+    const refused: Array<Record<string, string>> = [{ NODE_ENV: 'production' }, { NODE_ENV: 'production', PADDLE_PREMIUM_PRICE_IDS: ' , ' }];
+    for (const env of refused) {
       expect(() => load(env)).toThrow(ConfigError);
       expect(() => load(env)).toThrow(/^Invalid configuration: PADDLE_PREMIUM_PRICE_IDS is missing: /);
     }
