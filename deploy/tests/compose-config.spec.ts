@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderComposeEnv } from '../../tools/compose/compose-env';
+import { COMPOSE_SETTINGS, renderComposeEnv } from '../../tools/compose/compose-env';
 import { composeConfig, portBinding, resolvedCompose, tempFile } from './support/compose-cli';
 import { REPO_ROOT } from './support/repo-paths';
 
@@ -45,6 +45,12 @@ describe('docker-compose.yml', () => {
       }
     }
     expect(checked).toEqual(expect.arrayContaining(['postgres.POSTGRES_PASSWORD', 'billing.PADDLE_WEBHOOK_SECRET', 'upload.UPLOAD_IP_HASH_SECRET', 'grafana.GF_SECURITY_ADMIN_PASSWORD', 'keycloak.KC_BOOTSTRAP_ADMIN_PASSWORD', 'minio.MINIO_ROOT_PASSWORD', 'upload.S3_SECRET_KEY']));
+  });
+
+  it('gives every process that decides a tier the PREMIUM price list from the env file', () => {
+    const prices = COMPOSE_SETTINGS.find((setting) => setting.name === 'TP_PADDLE_PREMIUM_PRICE_IDS')?.value;
+    const given = ['user', 'flags', 'billing', 'upload', 'upload-worker'].map((name) => [name, services[name]?.environment?.PADDLE_PREMIUM_PRICE_IDS]);
+    expect(given).toEqual(given.map(([name]) => [name, prices]));
   });
 
   it('listens on all interfaces only for the proxy and the S3 API', () => {

@@ -22,10 +22,10 @@ const SECRET_VALUES: Record<string, string> = {
 };
 
 /** The environment a Deployment's container would see: its ConfigMap(s) plus its env entries. */
-function containerEnv(deployment: K8sObject): Record<string, string> {
+function containerEnv(deployment: K8sObject, rendered: K8sObject[] = objects): Record<string, string> {
   const container = deployment.spec.template.spec.containers[0];
   const env: Record<string, string> = {};
-  for (const source of container.envFrom ?? []) Object.assign(env, named(objects, 'ConfigMap', source.configMapRef.name)?.data);
+  for (const source of container.envFrom ?? []) Object.assign(env, named(rendered, 'ConfigMap', source.configMapRef.name)?.data);
   for (const entry of container.env ?? []) {
     const key = entry.valueFrom?.secretKeyRef?.key;
     env[entry.name] = key === undefined ? entry.value : (SECRET_VALUES[key] as string);
@@ -72,6 +72,19 @@ describe('deploy/k8s config, read by the real service configs', () => {
       metricsPort: containerPort('upload-worker', 'metrics'),
     });
     expect(deployment('upload-worker').spec.template.spec.containers[0].command).toEqual(['node', 'dist/apps/upload/worker.js']);
+  });
+
+  it("gives every process that decides a tier the overlay's PREMIUM prices; the base alone refuses to start, naming the variable", () => {
+    const loaders = { user: loadUserConfig, flags: loadFlagsConfig, billing: loadBillingConfig, upload: loadUploadConfig, 'upload-worker': loadUploadConfig };
+    const base = renderKustomization('deploy/k8s/base');
+    for (const [name, load] of Object.entries(loaders)) {
+      expect({ name, prices: load(containerEnv(deployment(name))).entitlements.premiumPriceIds }).toEqual({
+        name,
+        prices: ['pri_01examplepremiummonthly0000', 'pri_01examplepremiumyearly00000'],
+      });
+      const baseDeployment = named(base, 'Deployment', name) as K8sObject;
+      expect(() => load(containerEnv(baseDeployment, base))).toThrow(/PADDLE_PREMIUM_PRICE_IDS is missing/);
+    }
   });
 
   it('uses only variable names some service config reads', () => {

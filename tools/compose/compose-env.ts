@@ -21,6 +21,18 @@ export const COMPOSE_SECRETS = [
   { name: 'TP_GRAFANA_ADMIN_PASSWORD', what: 'Grafana admin password (user admin)' },
 ] as const;
 
+/**
+ * Required settings that are not secrets: written once with a value that lets the stack boot,
+ * to be replaced with the deployment's own (docker-compose.yml reads them with `${TP_…:?…}` too).
+ */
+export const COMPOSE_SETTINGS = [
+  {
+    name: 'TP_PADDLE_PREMIUM_PRICE_IDS',
+    what: 'Paddle price ids that buy PREMIUM (comma list): the sample price npm run paddle:send sends; replace with your catalog\'s',
+    value: 'pri_01gsz8x8sawmvhz1pv30nge1ke',
+  },
+] as const;
+
 export type SecretSource = (bytes: number) => string;
 
 /** Random bytes as hex: URL-, shell- and YAML-safe, so it can sit inside DATABASE_URL unescaped. */
@@ -39,5 +51,6 @@ export function renderComposeEnv(source: SecretSource = randomHex, now = new Dat
     const bytes = 'bytes' in secret ? secret.bytes : 24;
     lines.push('', `# ${secret.what}`, `${secret.name}=${prefix}${source(bytes)}`);
   }
+  for (const setting of COMPOSE_SETTINGS) lines.push('', `# ${setting.what}`, `${setting.name}=${setting.value}`);
   return `${lines.join('\n')}\n`;
 }

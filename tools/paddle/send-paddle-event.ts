@@ -1,5 +1,7 @@
 // Sends a signed sample Paddle event (from apps/billing/tests/fixtures) to a running stack.
-// Usage: npm run paddle:send -- <event-type> --user <users.id> [--subscription sub_…] [--customer ctm_…] [--url http://localhost:4000]
+// Usage: npm run paddle:send -- <event-type> --user <users.id> [--subscription sub_…] [--customer ctm_…] [--price pri_… …] [--url http://localhost:4000]
+// The samples carry pri_01gsz8x8sawmvhz1pv30nge1ke, the PADDLE_PREMIUM_PRICE_IDS development default;
+// --price (repeatable) gives a subscription event those items instead (an unlisted price grants nothing).
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +16,7 @@ const { values, positionals } = parseArgs({
     user: { type: 'string' },
     subscription: { type: 'string', default: 'sub_01hv8x29kz0t586xy6zn1a62ny' },
     customer: { type: 'string', default: 'ctm_01hv6y1jedq4p1n0yqn5ba3ky4' },
+    price: { type: 'string', multiple: true },
     url: { type: 'string', default: 'http://localhost:4000' },
   },
 });
@@ -35,6 +38,10 @@ body.occurred_at = new Date().toISOString();
 body.data.custom_data = values.user ? { userId: values.user } : null;
 body.data[eventType.startsWith('subscription.') ? 'id' : 'subscription_id'] = values.subscription;
 body.data.customer_id = values.customer;
+if (values.price?.length && eventType.startsWith('subscription.')) {
+  const [template] = body.data.items;
+  body.data.items = values.price.map((id) => ({ ...template, price: { ...template.price, id } }));
+}
 
 const raw = JSON.stringify(body);
 const secret = processEnv()['PADDLE_WEBHOOK_SECRET'] || DEV_WEBHOOK_SECRET;

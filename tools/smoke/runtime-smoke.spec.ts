@@ -12,7 +12,7 @@ import { loadConfig } from '@tp/config';
 import type { DevIdentityProvider } from '@tp/dev-identity-provider';
 import { eventually, loadTestConfig, startS3Server, startTestIdentityProvider, type S3Server } from '@tp/testing';
 import { signPaddlePayload } from '../../apps/billing/src/webhooks/paddle-signature';
-import { paddleEvent } from '../../apps/billing/tests/support/paddle-fixtures';
+import { newIds, paddleEvent, unlistedPriceId, type PaddleEventBody } from '../../apps/billing/tests/support/paddle-fixtures';
 import { productionEnv, runInTree, type RuntimeStackEnv, type TreeProcess } from './runtime-stack';
 
 const ROOT = join(__dirname, '..', '..');
@@ -147,16 +147,24 @@ describe('the runtime tree, booted with NODE_ENV=production', () => {
     expect(upload).toMatchObject({ size: PNG.length, mime: 'image/png', downloadUrl: expect.any(String) });
   });
 
-  it('makes the user PREMIUM after a signed Paddle webhook through the edge', async () => {
+  it('keeps the user FREE for an unlisted price and makes them PREMIUM for the listed one, by signed Paddle webhooks through the edge', async () => {
     const token = await idp.passwordGrant('free@example.com', 'password');
     const { id } = await profile(token);
-    const raw = JSON.stringify(paddleEvent('subscription.activated', { userId: id as string, occurredAt: new Date() }));
-    const response = await edge('/api/v1/webhooks/paddle', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'paddle-signature': signPaddlePayload(raw, stack.webhookSecret) },
-      body: raw,
-    });
-    expect(response.status).toBe(200);
+    const ids = { ...newIds(), userId: id as string };
+    const send = async (event: PaddleEventBody) => {
+      const raw = JSON.stringify(event);
+      const response = await edge('/api/v1/webhooks/paddle', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'paddle-signature': signPaddlePayload(raw, stack.webhookSecret) },
+        body: raw,
+      });
+      expect({ status: response.status, body: await response.json() }).toMatchObject({ status: 200, body: { outcome: 'applied' } });
+    };
+
+    await send(paddleEvent('subscription.activated', { ...ids, occurredAt: new Date(Date.now() - 1000), items: [{ priceId: unlistedPriceId() }] }));
+    expect(await profile(token)).toMatchObject({ tier: 'FREE', subscription: { status: 'active' } });
+
+    await send(paddleEvent('subscription.updated', { ...ids, occurredAt: new Date(), items: [{ priceId: stack.premiumPriceId }] }));
     await until(async () => (await profile(token))['tier'] === 'PREMIUM');
   });
 });

@@ -65,6 +65,8 @@ export interface RuntimeStackEnv {
   env: Record<string, string>;
   ports: StackPorts;
   webhookSecret: string;
+  /** The one price PADDLE_PREMIUM_PRICE_IDS lists (production refuses to start without one). */
+  premiumPriceId: string;
   corsOrigin: string;
 }
 
@@ -79,6 +81,7 @@ export async function productionEnv(options: { databaseUrl: string; redisUrl: st
   const ports = await freePorts(['edge', 'user', 'flags', 'billing', 'upload', 'worker'] as const);
   const metrics = await freePorts(['edge', 'user', 'flags', 'billing', 'upload', 'worker'] as const);
   const webhookSecret = `pdl_ntfset_${randomBytes(24).toString('hex')}`;
+  const premiumPriceId = `pri_01smoke${randomBytes(9).toString('hex')}`;
   const corsOrigin = 'https://app.toolsplatform.example';
   const local = (port: number) => `http://127.0.0.1:${port}`;
   const env = {
@@ -107,10 +110,11 @@ export async function productionEnv(options: { databaseUrl: string; redisUrl: st
     UPLOAD_TRUST_PROXY: '127.0.0.1',
     RATE_LIMIT_PREFIX: `rl:smoke:${run}:`,
     PADDLE_WEBHOOK_SECRET: webhookSecret,
+    PADDLE_PREMIUM_PRICE_IDS: premiumPriceId,
     UPLOAD_IP_HASH_SECRET: randomBytes(32).toString('hex'),
     S3_ENDPOINT: options.s3.endpoint,
     S3_BUCKET: `smoke-${run}`,
     UPLOAD_QUEUE_NAME: `smoke-${run}`,
   };
-  return { env, ports, webhookSecret, corsOrigin };
+  return { env, ports, webhookSecret, premiumPriceId, corsOrigin };
 }

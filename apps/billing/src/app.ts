@@ -8,6 +8,7 @@ import { ApiRegistry, openApiHandler } from '@tp/openapi';
 import type { BillingConfig } from './config';
 import { WebhookService, type AnnounceChange } from './webhooks/webhook-service';
 import { paddleWebhookRoutes } from './webhooks/paddle-webhook-routes';
+import { billingNoticeReporter } from './webhooks/billing-notices';
 import { webhookEventCounter } from './webhooks/webhook-metrics';
 
 export interface BillingAppDeps {
@@ -26,7 +27,8 @@ export interface BillingAppDeps {
 export function createApp(deps: BillingAppDeps): Express {
   const clock = deps.clock ?? (() => new Date());
   const count = deps.metrics ? webhookEventCounter(deps.metrics.registry) : () => undefined;
-  const webhooks = new WebhookService(deps.database.pool, clock, deps.announceChange);
+  const report = billingNoticeReporter(deps.metrics?.registry);
+  const webhooks = new WebhookService(deps.database.pool, clock, deps.config.entitlements.premiumPriceIds, deps.announceChange);
   return createServiceApp({
     logger: deps.logger,
     metrics: deps.metrics,
@@ -43,6 +45,7 @@ export function createApp(deps: BillingAppDeps): Express {
           toleranceSeconds: deps.config.paddle.toleranceSeconds,
           flags: deps.flags,
           count,
+          report,
         }, api),
       );
       // Internal: the edge merges this fragment into /docs/openapi.json.

@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { msUntil, startTestStack, type TestStack } from '@tp/testing';
 import { signPaddlePayload } from '../src/webhooks/paddle-signature';
-import { newIds, paddleEvent, type PaddleEventBody } from './support/paddle-fixtures';
+import { PREMIUM_PRICE_ID, newIds, paddleEvent, type PaddleEventBody } from './support/paddle-fixtures';
 import { MB, startStreamingUpload, uploadFiles, type Reply } from './support/upload-client';
 
 const SECRET = 'pdl_ntfset_e2e_entitlements';
@@ -23,7 +23,7 @@ describe('one tier everywhere: a Paddle subscription drives uploads through the 
     const queueSettings = { UPLOAD_QUEUE_NAME: `entitlements-e2e-${unique}`, UPLOAD_QUEUE_PREFIX: `bull-e2e-${unique}` };
     stack = await startTestStack({
       services: ['user', 'billing', 'upload'],
-      env: { LOG_LEVEL: 'warn', ENTITLEMENTS_CHANNEL: `entitlements:e2e:${unique}`, ENTITLEMENTS_CACHE_TTL_MS: '60000' },
+      env: { LOG_LEVEL: 'warn', ENTITLEMENTS_CHANNEL: `entitlements:e2e:${unique}`, ENTITLEMENTS_CACHE_TTL_MS: '60000', PADDLE_PREMIUM_PRICE_IDS: PREMIUM_PRICE_ID },
       serviceEnv: { billing: { PADDLE_WEBHOOK_SECRET: SECRET }, upload: queueSettings },
       edge: { LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '10000' },
     });

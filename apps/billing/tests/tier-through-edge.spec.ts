@@ -1,6 +1,6 @@
 import { startTestStack, type TestStack } from '@tp/testing';
 import { signPaddlePayload } from '../src/webhooks/paddle-signature';
-import { newIds, paddleEvent, type PaddleEventBody } from './support/paddle-fixtures';
+import { PREMIUM_PRICE_ID, newIds, paddleEvent, type PaddleEventBody } from './support/paddle-fixtures';
 
 const SECRET = 'pdl_ntfset_e2e_secret';
 
@@ -12,7 +12,7 @@ describe('tier through the edge: Paddle webhooks drive GET /api/v1/user/profile'
   beforeAll(async () => {
     stack = await startTestStack({
       services: ['user', 'billing'],
-      env: { LOG_LEVEL: 'warn' },
+      env: { LOG_LEVEL: 'warn', PADDLE_PREMIUM_PRICE_IDS: PREMIUM_PRICE_ID },
       serviceEnv: { billing: { PADDLE_WEBHOOK_SECRET: SECRET } },
       edge: { LOG_LEVEL: 'warn' },
     });

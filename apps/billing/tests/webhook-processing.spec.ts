@@ -1,5 +1,5 @@
 import { startBillingService, type BillingService } from './support/billing-service';
-import { SUBSCRIPTION_FIXTURES, TRANSACTION_FIXTURES, newIds, paddleEvent } from './support/paddle-fixtures';
+import { PREMIUM_PRICE_ID, SUBSCRIPTION_FIXTURES, newIds, paddleEvent } from './support/paddle-fixtures';
 
 interface SubscriptionSnapshot {
   status: string;
@@ -35,12 +35,16 @@ describe('POST /api/v1/webhooks/paddle: processing', () => {
     expect(reply.status).toBe(200);
     expect(reply.body).toEqual({ received: true, eventId: event.event_id, outcome: 'applied' });
     const row = await subscription(ids.subscriptionId);
-    expect(row).toMatchObject({ status: event.data['status'], user_id: userId, customer_id: ids.customerId, price_id: 'pri_01gsz8x8sawmvhz1pv30nge1ke' });
+    expect(row).toMatchObject({ status: event.data['status'], user_id: userId, customer_id: ids.customerId, price_id: PREMIUM_PRICE_ID });
+    const [item] = event.data['items'] as Array<{ status: string; quantity: number }>;
+    expect(await service.rows('SELECT price_id, status, quantity FROM subscription_items WHERE paddle_subscription_id = $1', [ids.subscriptionId])).toEqual([
+      { price_id: PREMIUM_PRICE_ID, status: item!.status, quantity: item!.quantity },
+    ]);
     expect(row!.last_event_at.toISOString()).toBe(new Date(event.occurred_at).toISOString());
     expect(await storedEvent(event.event_id)).toMatchObject({ outcome: 'applied', user_id: userId, processed_at: expect.any(Date) });
   });
 
-  it.each(TRANSACTION_FIXTURES)('applies %s by linking the Paddle customer to the user', async (name) => {
+  it.each(['transaction.paid', 'transaction.completed'] as const)('applies %s by linking the Paddle customer to the user', async (name) => {
     const ids = newIds();
     const userId = await service.createUser();
 

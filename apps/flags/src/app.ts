@@ -45,9 +45,10 @@ export function createApp(deps: FlagsAppDeps): Express {
     deps.entitlements ?? new AccountCache({ ttlMs: deps.config.entitlements.cacheTtlMs }),
     clock,
     deps.flags,
+    deps.config.entitlements.premiumPriceIds,
   );
   // Reading flags must not fail with the database: then only the role can make the caller PREMIUM.
-  const tierOf = (identity: Identity) => accounts.tierOf(identity).catch(() => tierFor(identity.roles, [], clock()));
+  const tierOf = (identity: Identity) => accounts.tierOf(identity).catch(() => tierFor(identity.roles, [], clock(), []));
   return createServiceApp({
     logger: deps.logger,
     metrics: deps.metrics,

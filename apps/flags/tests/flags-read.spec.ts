@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { call } from '@tp/testing';
-import { startFlagsStack, type FlagsStack } from './support/flags-stack';
+import { startFlagsStack, TEST_PREMIUM_PRICE_ID, type FlagsStack } from './support/flags-stack';
 
 let stack: FlagsStack;
 let adminToken: string;
@@ -62,6 +62,10 @@ describe('GET /api/v1/flags', () => {
        VALUES ($1, $2, $3, 'active', now() + interval '30 days', now())`,
       [`sub_${sub}`, `ctm_${sub}`, profile.body['id']],
     );
+    await stack.db.database.pool.query(`INSERT INTO subscription_items (paddle_subscription_id, price_id, status, quantity) VALUES ($1, $2, 'active', 1)`, [
+      `sub_${sub}`,
+      TEST_PREMIUM_PRICE_ID,
+    ]);
 
     // No billing here to announce it, so this waits out the account cache's TTL (5 s) at most.
     const deadline = Date.now() + 10_000;

@@ -45,6 +45,7 @@ export function createApp(deps: UploadAppDeps): Express {
       deps.entitlements ?? new AccountCache({ ttlMs: deps.config.entitlements.cacheTtlMs }),
       clock,
       deps.flags,
+      deps.config.entitlements.premiumPriceIds,
     ),
     deps.storage,
     deps.queue,

@@ -33,6 +33,7 @@ export function createApp(deps: UserAppDeps): Express {
     deps.entitlements ?? new AccountCache({ ttlMs: deps.config.entitlements.cacheTtlMs }),
     deps.clock ?? (() => new Date()),
     deps.flags,
+    deps.config.entitlements.premiumPriceIds,
   );
   return createServiceApp({
     logger: deps.logger,

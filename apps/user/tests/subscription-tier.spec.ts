@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DEV_PASSWORD } from '@tp/testing';
-import { startUserService, type UserService } from './support/user-service';
+import { startUserService, TEST_PREMIUM_PRICE_ID, type UserService } from './support/user-service';
 
 const PROFILE = '/api/v1/user/profile';
 const DAY = 24 * 60 * 60 * 1000;
@@ -25,6 +25,7 @@ describe('tier from Paddle subscriptions', () => {
        VALUES ($1, 'ctm_test', $2, $3, $4, now())`,
       [id, userId, status, periodEnd],
     );
+    await sql(`INSERT INTO subscription_items (paddle_subscription_id, price_id, status, quantity) VALUES ($1, $2, 'active', 1)`, [id, TEST_PREMIUM_PRICE_ID]);
     return id;
   }
   const setStatus = (id: string, status: string) => sql('UPDATE subscriptions SET status = $2 WHERE paddle_subscription_id = $1', [id, status]);

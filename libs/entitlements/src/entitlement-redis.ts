@@ -10,7 +10,11 @@ import type { EntitlementSettings } from './entitlement-env';
  * no other command). It reconnects forever; entries are served only while it is subscribed.
  * Call `start()` before serving and `close()` on shutdown.
  */
-export function connectEntitlementCache(options: { redisUrl: string; settings: EntitlementSettings; logger: Logger }): AccountCache {
+export function connectEntitlementCache(options: {
+  redisUrl: string;
+  settings: Pick<EntitlementSettings, 'channel' | 'cacheTtlMs'>;
+  logger: Logger;
+}): AccountCache {
   const subscriber = createRedisConnection(options.redisUrl, options.logger, { name: 'Entitlement subscriber', mode: 'blocking' });
   return new AccountCache({ ttlMs: options.settings.cacheTtlMs, subscriber, channel: options.settings.channel, logger: options.logger });
 }

@@ -1,6 +1,16 @@
-export { grantsPremium, currentSubscription, tierFor, type SubscriptionFacts } from './entitlement-rule';
+export {
+  grantsPremium,
+  currentSubscription,
+  premiumItem,
+  statusQualifies,
+  tierFor,
+  unmappedPrices,
+  type PremiumPriceIds,
+  type SubscriptionFacts,
+  type SubscriptionItemFacts,
+} from './entitlement-rule';
 export { AccountStore, type StoredAccount, type UserFields } from './account-store';
 export { AccountCache, ALL_ACCOUNTS, type AccountCacheOptions } from './account-cache';
 export { UserAccounts, type Account, type RegistrationFlag } from './user-accounts';
-export { entitlementConfig, entitlementEnv, entitlementSettings, type EntitlementSettings } from './entitlement-env';
+export { DEV_PREMIUM_PRICE_ID, entitlementConfig, entitlementEnv, entitlementSettings, type EntitlementSettings } from './entitlement-env';
 export { connectEntitlementCache, createEntitlementPublisher, publishEntitlementChange, startEntitlementCache } from './entitlement-redis';

@@ -11,6 +11,8 @@ import { UserAccounts, type RegistrationFlag } from './user-accounts';
 const REDIS_URL = loadTestConfig().TEST_REDIS_URL;
 const logger = createLogger({ service: 'test', level: 'silent' });
 const open: RegistrationFlag = { isEnabled: async () => true };
+const PREMIUM_PRICE = 'pri_01userspecpremium00000000000';
+const ADD_ON_PRICE = 'pri_01userspecaddon0000000000000';
 
 const identity = (roles: string[] = []): Identity => {
   const userId = randomUUID();
@@ -43,16 +45,23 @@ describe('UserAccounts with the AccountCache', () => {
     await cache.start(300);
     // Under load the subscription may take longer than start() waits: live ones wait for it here.
     if (redisUrl === REDIS_URL) await eventually(async () => cache.live, 5000);
-    return { accounts: new UserAccounts(new AccountStore(testDb.database.db), cache, () => new Date(), open), cache };
+    return { accounts: new UserAccounts(new AccountStore(testDb.database.db), cache, () => new Date(), open, [PREMIUM_PRICE]), cache };
   }
 
-  async function subscribe(userId: string, status: string): Promise<void> {
+  async function subscribe(userId: string, status: string, priceIds: string[] = [PREMIUM_PRICE]): Promise<void> {
+    const subscriptionId = `sub_${userId}`;
     await testDb.database.pool.query(
       `INSERT INTO subscriptions (paddle_subscription_id, customer_id, user_id, status, current_period_end, last_event_at)
        VALUES ($1, $2, $3, $4, now() + interval '30 days', now())
        ON CONFLICT (paddle_subscription_id) DO UPDATE SET status = EXCLUDED.status, last_event_at = now()`,
-      [`sub_${userId}`, `ctm_${userId}`, userId, status],
+      [subscriptionId, `ctm_${userId}`, userId, status],
     );
+    for (const priceId of priceIds) {
+      await testDb.database.pool.query(
+        `INSERT INTO subscription_items (paddle_subscription_id, price_id, status, quantity) VALUES ($1, $2, 'active', 1) ON CONFLICT DO NOTHING`,
+        [subscriptionId, priceId],
+      );
+    }
   }
 
   it('gives a paying user without the role PREMIUM, and the role PREMIUM without paying', async () => {
@@ -64,6 +73,20 @@ describe('UserAccounts with the AccountCache', () => {
     expect(await accounts.sync(payer)).toMatchObject({ tier: 'PREMIUM', user: { tier: 'PREMIUM' }, subscription: { status: 'active' } });
     expect(await accounts.sync(identity(['premium-user']))).toMatchObject({ tier: 'PREMIUM', subscription: null });
     expect(await accounts.sync(identity(['admin']))).toMatchObject({ tier: 'FREE', subscription: null });
+  });
+
+  it('gives an active subscription whose only price is not listed FREE, and PREMIUM once a listed item is added', async () => {
+    const { accounts } = await accountsOn(undefined, 5000);
+    const buyer = identity();
+    const { user } = await accounts.sync(buyer);
+
+    await subscribe(user.id, 'active', [ADD_ON_PRICE]);
+    expect(await accounts.sync(buyer)).toMatchObject({ tier: 'FREE', subscription: { status: 'active', items: [{ priceId: ADD_ON_PRICE }] } });
+
+    await subscribe(user.id, 'active', [PREMIUM_PRICE]);
+    const upgraded = await accounts.sync(buyer);
+    expect(upgraded.tier).toBe('PREMIUM');
+    expect(upgraded.subscription?.items.map((item) => item.priceId).sort()).toEqual([ADD_ON_PRICE, PREMIUM_PRICE].sort());
   });
 
   it('serves the cached account until billing announces the change, then reads the new state', async () => {
@@ -142,7 +165,7 @@ describe('UserAccounts with the AccountCache', () => {
     const cache = new AccountCache({ ttlMs: 5000 });
     const asked: string[] = [];
     const closed: RegistrationFlag = { isEnabled: async (_key, context) => (asked.push(context.userId), false) };
-    const accounts = new UserAccounts(new AccountStore(testDb.database.db), cache, () => new Date(), closed);
+    const accounts = new UserAccounts(new AccountStore(testDb.database.db), cache, () => new Date(), closed, [PREMIUM_PRICE]);
     const newcomer = identity();
     const existing = identity();
     await (await accountsOn(undefined, 5000)).accounts.sync(existing);

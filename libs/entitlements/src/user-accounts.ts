@@ -4,7 +4,7 @@ import { ServiceUnavailableError } from '@tp/errors';
 import type { Tier } from '@tp/tiers';
 import type { AccountCache } from './account-cache';
 import type { AccountStore, StoredAccount, UserFields } from './account-store';
-import { currentSubscription, tierFor, type SubscriptionFacts } from './entitlement-rule';
+import { currentSubscription, tierFor, type PremiumPriceIds, type SubscriptionFacts } from './entitlement-rule';
 
 /** A user as every service sees them: the stored row, the tier the rule gives now, and the subscription behind it. */
 export interface Account {
@@ -40,6 +40,8 @@ export class UserAccounts {
     private readonly cache: AccountCache,
     private readonly clock: () => Date,
     private readonly registration: RegistrationFlag,
+    /** `config.entitlements.premiumPriceIds`: the prices whose subscriptions grant PREMIUM. */
+    private readonly premiumPriceIds: PremiumPriceIds,
   ) {}
 
   /** The caller's account, created on first sight (503 `Registration is currently disabled` when closed). */
@@ -47,7 +49,7 @@ export class UserAccounts {
     return withDatabase(async () => {
       const existing = await this.lookup(identity);
       if (existing) return this.reconcile(existing, identity);
-      const tier = tierFor(identity.roles, [], this.clock());
+      const tier = tierFor(identity.roles, [], this.clock(), this.premiumPriceIds);
       if (!(await this.registration.isEnabled('registration', { userId: identity.userId, tier }))) {
         throw new ServiceUnavailableError('Registration is currently disabled');
       }
@@ -73,7 +75,7 @@ export class UserAccounts {
    * PREMIUM by role, since subscriptions are keyed by a users.id they do not have yet.
    */
   async tierOf(identity: Identity): Promise<Tier> {
-    return (await this.find(identity))?.tier ?? tierFor(identity.roles, [], this.clock());
+    return (await this.find(identity))?.tier ?? tierFor(identity.roles, [], this.clock(), this.premiumPriceIds);
   }
 
   private lookup(identity: Identity): Promise<StoredAccount | undefined> {
@@ -84,8 +86,8 @@ export class UserAccounts {
     const now = this.clock();
     return {
       user: stored.user,
-      tier: tierFor(identity.roles, stored.subscriptions, now),
-      subscription: currentSubscription(stored.subscriptions, now),
+      tier: tierFor(identity.roles, stored.subscriptions, now, this.premiumPriceIds),
+      subscription: currentSubscription(stored.subscriptions, now, this.premiumPriceIds),
     };
   }
 

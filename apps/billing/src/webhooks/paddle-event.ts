@@ -46,7 +46,17 @@ export const subscriptionDataSchema = z.object({
   current_billing_period: z.object({ starts_at: timestamp, ends_at: timestamp }).nullish(),
   scheduled_change: z.looseObject({ action: z.string(), effective_at: timestamp }).nullish(),
   canceled_at: timestamp.nullish(),
-  items: z.array(z.looseObject({ price: z.looseObject({ id: z.string() }).nullish() })).default([]),
+  // Paddle's subscription item: its price, status (active | trialing | inactive) and quantity.
+  items: z
+    .array(
+      z.looseObject({
+        price: z.looseObject({ id: z.string().min(1).max(200) }).nullish(),
+        status: z.string().min(1).max(50),
+        quantity: z.number().int().min(0),
+      }),
+    )
+    .max(100)
+    .default([]),
   custom_data: customData,
 });
 

@@ -2,9 +2,11 @@ import express, { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { UnauthorizedError, ValidationError } from '@tp/errors';
 import { requireFlag, type FeatureFlagClient } from '@tp/feature-flags';
+import type { Logger } from '@tp/logging';
 import type { ApiRegistry, RouteDoc } from '@tp/openapi';
 import { envelopeSchema, parsePaddleEvent, type PaddleEvent } from './paddle-event';
 import { verifyPaddleSignature } from './paddle-signature';
+import type { ReportNotices } from './billing-notices';
 import type { CountWebhook } from './webhook-metrics';
 import type { WebhookOutcome, WebhookService } from './webhook-service';
 
@@ -18,6 +20,8 @@ export interface PaddleWebhookDeps {
   /** Holds the `payments` flag (env kill switch, then the DB flag): when off, 503 so Paddle keeps the event and retries. */
   flags: FeatureFlagClient;
   count: CountWebhook;
+  /** Binding conflicts and subscriptions without a listed price: warn log and counter. */
+  report: ReportNotices;
 }
 
 function parseJson(raw: Buffer): unknown {
@@ -55,11 +59,13 @@ const receivePaddleWebhook = {
   body: { mediaType: 'application/json', schema: envelopeSchema, description: 'A Paddle notification (the envelope fields read here; Paddle sends more)' },
   responses: {
     200: {
-      description: 'Stored (and applied unless stale, unmatched or a duplicate)',
+      description:
+        'Stored (and applied unless stale, unmatched or a duplicate). `conflict`: the event named another account than the one its ' +
+        'Paddle customer or subscription is bound to, so it changed nothing.',
       json: z.object({
         received: z.literal(true),
         eventId: z.string(),
-        outcome: z.enum(['applied', 'stale', 'unmatched', 'unsupported', 'failed', 'duplicate']),
+        outcome: z.enum(['applied', 'stale', 'unmatched', 'unsupported', 'failed', 'duplicate', 'conflict']),
       }),
     },
   },
@@ -79,10 +85,11 @@ function parseDelivery(raw: Buffer, count: CountWebhook): PaddleEvent {
 }
 
 /** Stores and applies the event, counted by its type and outcome; a failure (database down) counts as `error`. */
-async function handle(deps: PaddleWebhookDeps, event: PaddleEvent): Promise<WebhookOutcome> {
+async function handle(deps: PaddleWebhookDeps, event: PaddleEvent, log: Logger): Promise<WebhookOutcome> {
   try {
-    const outcome = await deps.webhooks.handle(event);
+    const { outcome, notices } = await deps.webhooks.handle(event);
     deps.count(event.eventType, outcome);
+    deps.report(notices, log);
     return outcome;
   } catch (err) {
     deps.count(event.eventType, 'error');
@@ -117,7 +124,7 @@ export function paddleWebhookRoutes(deps: PaddleWebhookDeps, api: ApiRegistry): 
         throw new UnauthorizedError('Invalid webhook signature');
       }
       const event = parseDelivery(raw, deps.count);
-      const outcome = await handle(deps, event);
+      const outcome = await handle(deps, event, req.log);
       req.log.info({ eventId: event.eventId, eventType: event.eventType, outcome }, 'Paddle webhook');
       res.json({ received: true, eventId: event.eventId, outcome });
     },

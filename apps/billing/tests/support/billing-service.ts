@@ -6,6 +6,7 @@ import { startServer, type RunningServer } from '@tp/http';
 import { createLogger, type Logger } from '@tp/logging';
 import { createServiceMetrics, parseExposition, sampleValue } from '@tp/metrics';
 import { createTestDatabase, testFlagClient, type TestDatabase } from '@tp/testing';
+import { PREMIUM_PRICE_ID } from './paddle-fixtures';
 import { createApp } from '../../src/app';
 import { loadBillingConfig } from '../../src/config';
 
@@ -32,6 +33,8 @@ export interface BillingService {
   createUser: (id?: string) => Promise<string>;
   /** `webhook_events_total` summed over the series with these labels, as the metrics port serves it. */
   webhookCount: (labels: Record<string, string>) => Promise<number>;
+  /** Any counter of the billing registry, summed over the series with these labels. */
+  counter: (name: string, labels?: Record<string, string>) => Promise<number>;
   stop: () => Promise<void>;
 }
 
@@ -51,6 +54,7 @@ export async function startBillingService(options: StartBillingOptions = {}): Pr
     BILLING_PORT: '0',
     PADDLE_WEBHOOK_SECRET: TEST_SECRET,
     PADDLE_WEBHOOK_SECRET_PREVIOUS: PREVIOUS_SECRET,
+    PADDLE_PREMIUM_PRICE_IDS: PREMIUM_PRICE_ID,
     ...options.env,
   });
   const logger = options.logger ?? createLogger({ service: 'billing', level: config.logLevel });
@@ -89,6 +93,7 @@ export async function startBillingService(options: StartBillingOptions = {}): Pr
     rows,
     createUser,
     webhookCount: async (labels) => sampleValue(parseExposition(await metrics.registry.metrics()), 'webhook_events_total', labels),
+    counter: async (name, labels = {}) => sampleValue(parseExposition(await metrics.registry.metrics()), name, labels),
     stop: async () => {
       await server.close();
       if (database !== testDb.database) await database.close().catch(() => undefined);

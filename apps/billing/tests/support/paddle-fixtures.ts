@@ -23,6 +23,21 @@ export interface PaddleEventBody {
   data: Record<string, unknown>;
 }
 
+/**
+ * The price every fixture's item carries, and the one PADDLE_PREMIUM_PRICE_IDS lists in these tests
+ * (the development default too, so `npm run paddle:send` grants PREMIUM against `npm start`).
+ */
+export const PREMIUM_PRICE_ID = 'pri_01gsz8x8sawmvhz1pv30nge1ke';
+
+/** A fresh Paddle-shaped price id no configuration lists (an add-on, a $0 price, a test product). */
+export const unlistedPriceId = () => `pri_01${randomBytes(12).toString('hex')}`;
+
+export interface FixtureItem {
+  priceId: string;
+  status?: 'active' | 'trialing' | 'inactive';
+  quantity?: number;
+}
+
 export interface FixtureOverrides {
   eventId?: string;
   occurredAt?: Date;
@@ -30,6 +45,8 @@ export interface FixtureOverrides {
   userId?: string | null;
   subscriptionId?: string;
   customerId?: string;
+  /** A subscription event's items, each shaped like the fixture's own item but with this price. */
+  items?: FixtureItem[];
   /** Merged into `data` last (e.g. a different status or billing period). */
   data?: Record<string, unknown>;
 }
@@ -49,6 +66,14 @@ export function paddleEvent(name: FixtureName, overrides: FixtureOverrides = {})
   const subscriptionKey = name.startsWith('subscription.') ? 'id' : 'subscription_id';
   data[subscriptionKey] = overrides.subscriptionId ?? unique('sub');
   data['customer_id'] = overrides.customerId ?? unique('ctm');
+  if (overrides.items) data['items'] = overrides.items.map((item) => withPrice(data, item));
   Object.assign(data, overrides.data ?? {});
   return body;
+}
+
+/** The fixture's first item with another price id (and status, quantity): the shape Paddle sends. */
+function withPrice(data: Record<string, unknown>, item: FixtureItem): Record<string, unknown> {
+  const [template] = data['items'] as Array<Record<string, unknown>>;
+  const price = { ...(template!['price'] as Record<string, unknown>), id: item.priceId };
+  return { ...template, price, status: item.status ?? 'active', quantity: item.quantity ?? 1 };
 }

@@ -8,6 +8,8 @@ import { createTestDatabase, keycloakEnvFor, startTestIdentityProvider, testFlag
 import { createApp } from '../../src/app';
 import { loadUserConfig } from '../../src/config';
 
+/** The one price PADDLE_PREMIUM_PRICE_IDS lists for these tests. */
+export const TEST_PREMIUM_PRICE_ID = 'pri_01usertestpremium000000000000';
 
 export interface UserService {
   url: string;
@@ -39,6 +41,7 @@ export async function startUserService(options: StartUserServiceOptions = {}): P
     DATABASE_URL: testDb.url,
     ...keycloakEnvFor(idp),
     USER_PORT: '0',
+    PADDLE_PREMIUM_PRICE_IDS: TEST_PREMIUM_PRICE_ID,
     ...options.env,
   });
   const logger = createLogger({ service: 'user', level: config.logLevel });

@@ -1,4 +1,4 @@
-import { index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /**
  * Every verified Paddle webhook, keyed by event_id: the primary key is what makes a
@@ -43,6 +43,7 @@ export const subscriptions = pgTable(
     /** No foreign key: an event may name a user this database has not seen sign in yet. */
     userId: uuid('user_id'),
     status: text('status').notNull(),
+    /** The first item's price, as written before 0005; kept for a rollback. The rule reads subscription_items. */
     priceId: text('price_id'),
     currentPeriodEnd: timestamp('current_period_end', { withTimezone: true }),
     scheduledChange: jsonb('scheduled_change'),
@@ -54,5 +55,24 @@ export const subscriptions = pgTable(
   (table) => [index('subscriptions_user_idx').on(table.userId), index('subscriptions_customer_idx').on(table.customerId)],
 );
 
+/**
+ * Every item of a subscription as of its latest applied event (replaced as a whole by each one).
+ * The entitlement rule reads these: PREMIUM needs an item with a price in PADDLE_PREMIUM_PRICE_IDS.
+ */
+export const subscriptionItems = pgTable(
+  'subscription_items',
+  {
+    paddleSubscriptionId: text('paddle_subscription_id')
+      .notNull()
+      .references(() => subscriptions.paddleSubscriptionId, { onDelete: 'cascade' }),
+    priceId: text('price_id').notNull(),
+    /** Paddle's item status: active | trialing | inactive. */
+    status: text('status').notNull(),
+    quantity: integer('quantity').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.paddleSubscriptionId, table.priceId] }), index('subscription_items_price_idx').on(table.priceId)],
+);
+
 export type WebhookEventRow = typeof webhookEvents.$inferSelect;
 export type SubscriptionRow = typeof subscriptions.$inferSelect;
+export type SubscriptionItemRow = typeof subscriptionItems.$inferSelect;
