@@ -11,7 +11,6 @@ import { startMemorySampler } from './memory-sampler';
 import { SoakAccount } from './soak-account';
 import { formatSoakReport, judgeSoak } from './soak-report';
 import { startSoakStack, type SoakStack } from './soak-stack';
-import { SOAK_PREMIUM_PRICE_ID } from './traffic-mix';
 
 const number = (fallback: number) => z.coerce.number().positive().default(fallback);
 const settings = loadConfig(
@@ -91,7 +90,7 @@ async function soak(stack: SoakStack): Promise<boolean> {
   const sampler = startMemorySampler(stack.processes, settings.SOAK_SAMPLE_SECONDS * 1000, startedAt);
   const warmUpSnapshot = setTimeout(() => void snapshotProcesses(stack, 'after-warm-up'), settings.SOAK_WARMUP_MINUTES * 60_000);
   const progress = setInterval(() => say(`   … ${((performance.now() - startedAt) / 60_000).toFixed(1)} min`), 60_000);
-  const context = { webhookSecret: stack.webhookSecret, uploadIds: [] as string[] };
+  const context = { webhookSecret: stack.webhookSecret, premiumPriceId: stack.premiumPriceId, uploadIds: [] as string[] };
   const traffic = await driveTraffic(accounts, context, { rate: settings.SOAK_RATE, durationMs: settings.SOAK_MINUTES * 60_000, seed: settings.SOAK_SEED });
   clearInterval(progress);
   clearTimeout(warmUpSnapshot);
@@ -117,7 +116,7 @@ async function soak(stack: SoakStack): Promise<boolean> {
 }
 
 async function main(): Promise<void> {
-  const stack = await startSoakStack(settings.SOAK_ACCOUNTS, { PADDLE_PREMIUM_PRICE_IDS: SOAK_PREMIUM_PRICE_ID }, say, settings.SOAK_SKIP_BUILD === '0');
+  const stack = await startSoakStack(settings.SOAK_ACCOUNTS, {}, say, settings.SOAK_SKIP_BUILD === '0');
   let passed = false;
   try {
     passed = await soak(stack);

@@ -42,6 +42,7 @@ export interface SoakStack {
   databaseUrl: string;
   idp: DevIdentityProvider;
   webhookSecret: string;
+  premiumPriceId: string;
   processes: SoakProcess[];
   stop: () => Promise<void>;
 }
@@ -113,5 +114,5 @@ export async function startSoakStack(accounts: number, extraEnv: Record<string, 
     throw err;
   }
   const processes = started.map(({ tree, inspector }) => ({ name: tree.name, pid: tree.child.pid!, inspector: inspector!, log: tree.log }));
-  return { edgeUrl: `http://127.0.0.1:${stack.ports.edge}`, databaseUrl: db.url, idp, webhookSecret: stack.webhookSecret, processes, stop };
+  return { edgeUrl: `http://127.0.0.1:${stack.ports.edge}`, databaseUrl: db.url, idp, webhookSecret: stack.webhookSecret, premiumPriceId: stack.premiumPriceId, processes, stop };
 }

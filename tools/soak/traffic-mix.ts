@@ -2,9 +2,6 @@ import { signPaddlePayload } from '../../apps/billing/src/webhooks/paddle-signat
 import { paddleEvent } from '../../apps/billing/tests/support/paddle-fixtures';
 import type { Answer, SoakAccount } from './soak-account';
 
-/** The Paddle price the soak's subscriptions carry (the fixtures' price); the stack lists it as PREMIUM. */
-export const SOAK_PREMIUM_PRICE_ID = 'pri_01gsz8x8sawmvhz1pv30nge1ke';
-
 export type RequestKind = 'profile' | 'limits' | 'flags' | 'upload' | 'webhook' | 'health';
 
 /** The operator's mix from the issue: percent of requests by kind. */
@@ -41,21 +38,22 @@ export function pickKind(random: () => number): RequestKind {
 
 export interface SoakContext {
   webhookSecret: string;
+  /** The price the stack lists in PADDLE_PREMIUM_PRICE_IDS: every soak subscription buys it. */
+  premiumPriceId: string;
   /** Upload ids the edge answered 201 for; every one must end `ready`. */
   uploadIds: string[];
 }
 
 /** Alternates activated / canceled, so every account's tier flips and must follow its newest event. */
-function webhookBody(account: SoakAccount): string {
+function webhookBody(account: SoakAccount, premiumPriceId: string): string {
   const premium = account.expectedTier === 'FREE';
   const event = paddleEvent(premium ? 'subscription.activated' : 'subscription.canceled', {
     userId: account.userId,
     subscriptionId: account.subscriptionId,
     customerId: account.customerId,
     occurredAt: new Date(),
+    items: [{ priceId: premiumPriceId }],
   });
-  const items = event.data['items'] as Array<{ price: { id: string } }> | undefined;
-  for (const item of items ?? []) item.price.id = SOAK_PREMIUM_PRICE_ID;
   return JSON.stringify(event);
 }
 
@@ -79,7 +77,7 @@ export async function sendKind(kind: RequestKind, account: SoakAccount, context:
       return answer;
     }
     case 'webhook': {
-      const raw = webhookBody(account);
+      const raw = webhookBody(account, context.premiumPriceId);
       const answer = await account.send('POST', '/api/v1/webhooks/paddle', {
         'content-type': 'application/json',
         'paddle-signature': signPaddlePayload(raw, context.webhookSecret),
