@@ -4,10 +4,13 @@ import type { UploadContext } from '../uploads/upload-context';
 import type { AccountStorageQuota } from './account-storage-quota';
 import type { Reservation } from './anonymous-quota-store';
 
-/** The most one file of this request may hold: its declared length, capped by the tier's file limit. */
-export function reservableBytes(req: Request, maxFileSizeBytes: number): number {
+/**
+ * The most the request's next file may hold: what its declared length leaves after the files
+ * already stored (`storedBytes`), capped by the tier's file limit; the file limit when chunked.
+ */
+export function reservableBytes(req: Request, maxFileSizeBytes: number, storedBytes = 0): number {
   const declared = Number(req.headers['content-length']);
-  return Number.isFinite(declared) && declared > 0 ? Math.min(declared, maxFileSizeBytes) : maxFileSizeBytes;
+  return Number.isFinite(declared) && declared > 0 ? Math.max(0, Math.min(declared - storedBytes, maxFileSizeBytes)) : maxFileSizeBytes;
 }
 
 /**
@@ -18,9 +21,10 @@ export function reservableBytes(req: Request, maxFileSizeBytes: number): number 
 export async function reserveAccountStorage(quota: AccountStorageQuota, req: Request, res: Response, context: UploadContext): Promise<void> {
   const { userId } = context;
   if (!userId || context.tier === 'ANONYMOUS') return;
-  const request = { userId, tier: context.tier satisfies Tier, bytes: reservableBytes(req, context.maxFileSizeBytes) };
+  const tier: Tier = context.tier;
   const reserve = async (): Promise<Reservation> => {
-    const reservation = await quota.reserve(request);
+    const bytes = reservableBytes(req, context.maxFileSizeBytes, context.storedBytes);
+    const reservation = await quota.reserve({ userId, tier, bytes });
     res.once('close', () => {
       quota.release(reservation).catch((err: unknown) => req.log.warn({ err }, 'Could not release an upload reservation'));
     });

@@ -122,6 +122,7 @@ export class S3StorageEngine implements multer.StorageEngine {
       await this.storage.write(objectKey, meter, () => meter.mime());
       const facts = meter.result();
       await withDatabase(() => this.uploads.recordStored(row.id, facts));
+      context.storedBytes = (context.storedBytes ?? 0) + facts.size;
       return { id: row.id, objectKey, name, ...facts, ...(token ? { token } : {}) };
     } catch (err) {
       meter.destroy();
