@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { STORAGE_DEFAULTS } from '@tp/tiers';
 import { loadBillingConfig } from '../../apps/billing/src/config';
 import { loadEdgeConfig } from '../../apps/edge/src/config';
 import { loadFlagsConfig } from '../../apps/flags/src/config';
@@ -72,6 +73,12 @@ describe('deploy/k8s config, read by the real service configs', () => {
       metricsPort: containerPort('upload-worker', 'metrics'),
     });
     expect(deployment('upload-worker').spec.template.spec.containers[0].command).toEqual(['node', 'dist/apps/upload/worker.js']);
+  });
+
+  it('gives the user and the upload service the same storage limits per tier, the product’s', () => {
+    expect(loadUserConfig(containerEnv(deployment('user'))).storage).toEqual(STORAGE_DEFAULTS);
+    expect(loadUploadConfig(containerEnv(deployment('upload'))).storage).toEqual(STORAGE_DEFAULTS);
+    expect(Object.keys(containerEnv(deployment('user'))).filter((key) => key.startsWith('TIER_'))).toHaveLength(9);
   });
 
   it('uses only variable names some service config reads', () => {

@@ -1,6 +1,7 @@
 import { loadConfig } from '@tp/config';
 import { z } from 'zod';
-import { STORAGE_DEFAULTS, storageEnv, storageSettings } from './storage-limits';
+import { storageEnv, storageSettings } from './storage-env';
+import { STORAGE_DEFAULTS } from './storage-limits';
 import { exceededQuota, storageStanding } from './storage-standing';
 
 const GB = 1024 ** 3;
