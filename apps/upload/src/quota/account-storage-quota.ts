@@ -95,9 +95,11 @@ export class AccountStorageQuota {
     const { windowMs } = this.settings;
     if (quota === 'stored') {
       const live = held.filter((upload) => !upload.expiresAt || upload.expiresAt.getTime() > now);
-      // Legacy rows without an expiry never go; the fallback is one retention from now.
+      // A row without an expiry (none since migration 0006) never goes: then one retention from now.
+      const fallback = now + limits.retentionMs;
       const expiry = (upload: HeldUpload) => upload.expiresAt?.getTime() ?? Number.MAX_SAFE_INTEGER;
-      return freedAt(live, expiry, (left) => sum(left) + bytes <= limits.storedBytes, now + limits.retentionMs);
+      const at = freedAt(live, expiry, (left) => sum(left) + bytes <= limits.storedBytes, fallback);
+      return at === Number.MAX_SAFE_INTEGER ? fallback : at;
     }
     const counted = held.filter((upload) => upload.createdAt.getTime() > now - windowMs);
     const leaves = (upload: HeldUpload) => upload.createdAt.getTime() + windowMs;
