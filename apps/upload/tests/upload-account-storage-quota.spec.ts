@@ -152,4 +152,17 @@ describe('storage per account, by tier (through the edge)', () => {
     const framing = multipartLength([{ filename: 'rest.bin', size: 0 }]);
     expect((await upload(stack.tokens.premium, [{ filename: 'rest.bin', size: PREMIUM_STORED - 1 * MB - framing }])).status).toBe(201);
   });
+
+  it('documents the 429 with details.quota and Retry-After on both upload routes, and 410 on the status reads', async () => {
+    type Operation = { responses: Record<string, { headers?: Record<string, unknown>; content?: Record<string, { schema: unknown }> }> };
+    const { paths } = (await (await fetch(`${stack.serviceUrl}/openapi.json`)).json()) as { paths: Record<string, Record<string, Operation>> };
+
+    for (const path of ['/api/v1/upload', '/api/v1/upload/anonymous']) {
+      const refusal = paths[path]!['post']!.responses['429']!;
+      expect(refusal.headers).toHaveProperty('Retry-After');
+      expect(JSON.stringify(refusal.content!['application/json']!.schema)).toContain('"quota"');
+      expect(JSON.stringify(refusal.content!['application/json']!.schema)).toContain('"stored"');
+    }
+    for (const path of ['/api/v1/upload/{id}', '/api/v1/upload/anonymous/{id}']) expect(paths[path]!['get']!.responses).toHaveProperty('410');
+  });
 });
