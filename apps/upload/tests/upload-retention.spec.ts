@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { migrationsFolder } from '@tp/db';
 import { createLogger } from '@tp/logging';
 import { eventually } from '@tp/testing';
 import { sweepExpiredUploads } from '../src/worker/sweep-expired';
@@ -100,5 +103,28 @@ describe('retention by tier, the expiry sweep, 410 and opaque object keys (throu
     expect(reply.status).toBe(200);
     const { downloadUrl } = (await reply.json()) as { downloadUrl: string };
     expect(await (await fetch(downloadUrl)).text()).toBe('from before');
+  });
+
+  it('gives signed-in rows stored before migration 0006 one full retention from the migration, and leaves the rest alone', async () => {
+    const [free, premium] = [await userId('free@example.com'), await userId('premium@example.com')];
+    const insert = async (user: string | null, tier: string, expiresAt: string | null) =>
+      (
+        await stack.db.database.pool.query<{ id: string }>(
+          `INSERT INTO uploads (user_id, object_key, name, tier, status, created_at, expires_at)
+           VALUES ($1, $2, 'before.txt', $3, 'ready', now() - interval '90 days', $4) RETURNING id`,
+          [user, `legacy/${randomUUID()}`, tier, expiresAt],
+        )
+      ).rows[0]!.id;
+    const rows = { free: await insert(free, 'FREE', null), premium: await insert(premium, 'PREMIUM', null), anonymous: await insert(null, 'ANONYMOUS', '2030-01-01T00:00:00Z') };
+    const backfill = readFileSync(join(migrationsFolder(), '0006_upload_retention.sql'), 'utf8')
+      .split('--> statement-breakpoint')
+      .find((statement) => statement.includes('UPDATE'))!;
+
+    await stack.db.database.pool.query(backfill);
+
+    const expiry = async (id: string) => (await stack.uploads.findById(id))!.expiresAt!.getTime() - Date.now();
+    expect(Math.abs((await expiry(rows.free)) - DAY_MS)).toBeLessThan(60_000);
+    expect(Math.abs((await expiry(rows.premium)) - 30 * DAY_MS)).toBeLessThan(60_000);
+    expect((await stack.uploads.findById(rows.anonymous))!.expiresAt!.toISOString()).toBe('2030-01-01T00:00:00.000Z');
   });
 });
