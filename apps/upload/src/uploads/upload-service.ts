@@ -115,7 +115,7 @@ export class UploadService {
     const owned = row ?? (await withDatabase(() => this.uploads.findExpiredTombstone(id)));
     if (!owned || !(await this.mayRead(owned, identity, token))) throw new NotFoundError('Upload not found');
     if (!row || (row.expiresAt && row.expiresAt.getTime() <= this.clock().getTime())) {
-      throw new GoneError('This upload has expired and was deleted');
+      throw new GoneError('This upload has expired and is no longer available');
     }
     return this.describe(row);
   }
