@@ -1,5 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { STORAGE_DEFAULTS } from '@tp/tiers';
+import { loadUploadConfig } from '../../apps/upload/src/config';
+import { loadUserConfig } from '../../apps/user/src/config';
 import { COMPOSE_SETTINGS, renderComposeEnv } from '../../tools/compose/compose-env';
 import { composeConfig, portBinding, resolvedCompose, tempFile } from './support/compose-cli';
 import { REPO_ROOT } from './support/repo-paths';
@@ -80,6 +83,13 @@ describe('docker-compose.yml', () => {
       const tag = /:([^/:]+)$/.exec(service.image ?? '')?.[1];
       expect({ name, tag: tag && tag !== 'latest' ? 'pinned' : tag }).toEqual({ name, tag: 'pinned' });
     }
+  });
+
+  it('gives the user and the upload service the same storage limits per tier, the product’s', () => {
+    const envOf = (name: string) => Object.fromEntries(Object.entries(services[name]?.environment ?? {}).map(([key, value]) => [key, value ?? '']));
+    expect(loadUserConfig(envOf('user')).storage).toEqual(STORAGE_DEFAULTS);
+    expect(loadUploadConfig(envOf('upload')).storage).toEqual(STORAGE_DEFAULTS);
+    expect(Object.keys(envOf('upload')).filter((key) => key.startsWith('TIER_'))).toHaveLength(9);
   });
 
   it('builds the five app images once; migrate and the worker reuse them', () => {

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { STORAGE_DEFAULTS } from '@tp/tiers';
 import { loadBillingConfig } from '../../apps/billing/src/config';
 import { loadEdgeConfig } from '../../apps/edge/src/config';
 import { loadFlagsConfig } from '../../apps/flags/src/config';
@@ -85,6 +86,12 @@ describe('deploy/k8s config, read by the real service configs', () => {
       const baseDeployment = named(base, 'Deployment', name) as K8sObject;
       expect(() => load(containerEnv(baseDeployment, base))).toThrow(/PADDLE_PREMIUM_PRICE_IDS is missing/);
     }
+  });
+
+  it('gives the user and the upload service the same storage limits per tier, the product’s', () => {
+    expect(loadUserConfig(containerEnv(deployment('user'))).storage).toEqual(STORAGE_DEFAULTS);
+    expect(loadUploadConfig(containerEnv(deployment('upload'))).storage).toEqual(STORAGE_DEFAULTS);
+    expect(Object.keys(containerEnv(deployment('user'))).filter((key) => key.startsWith('TIER_'))).toHaveLength(9);
   });
 
   it('uses only variable names some service config reads', () => {

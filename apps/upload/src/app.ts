@@ -9,6 +9,8 @@ import type { ServiceMetrics } from '@tp/metrics';
 import { ApiRegistry, openApiHandler } from '@tp/openapi';
 import type { UploadConfig } from './config';
 import type { ProcessingQueue } from './queue/processing-queue';
+import { AccountStorageQuota } from './quota/account-storage-quota';
+import { AccountStorageQuotaStore } from './quota/account-storage-quota-store';
 import { AnonymousQuota } from './quota/anonymous-quota';
 import { AnonymousQuotaStore } from './quota/anonymous-quota-store';
 import type { ObjectStorage } from './storage/object-storage';
@@ -59,6 +61,7 @@ export function createApp(deps: UploadAppDeps): Express {
     clock,
   );
   const quota = new AnonymousQuota(new AnonymousQuotaStore(deps.database), deps.config.anonymousQuota, clock);
+  const accountQuota = new AccountStorageQuota(new AccountStorageQuotaStore(deps.database), deps.config.storage, clock);
   return createServiceApp({
     logger: deps.logger,
     metrics: deps.metrics,
@@ -77,7 +80,7 @@ export function createApp(deps: UploadAppDeps): Express {
       const api = new ApiRegistry();
       app.use(uploadStatusRoutes(service, deps.verifier, api));
       const storage = new S3StorageEngine(deps.storage, uploads, deps.logger);
-      app.use(uploadRoutes({ service, quota, verifier: deps.verifier, storage, count }, api));
+      app.use(uploadRoutes({ service, quota, accountQuota, verifier: deps.verifier, storage, count }, api));
       // Internal: the edge merges this fragment into /docs/openapi.json.
       app.get('/openapi.json', openApiHandler(api));
     },

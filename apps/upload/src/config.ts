@@ -15,6 +15,7 @@ import {
 } from '@tp/config';
 import { entitlementConfig } from '@tp/entitlements';
 import { featureFlagConfig } from '@tp/feature-flags';
+import { storageConfig } from '@tp/tiers';
 
 const DEV_IP_HASH_SECRET = 'dev-only-upload-ip-hash-secret-change-me';
 
@@ -67,7 +68,7 @@ export function loadUploadConfig(env?: Env) {
   return loadServiceConfig(
     {
       ports: servicePorts({ UPLOAD_PORT: 4002 }, { UPLOAD_METRICS_PORT: 9402 }),
-      pieces: { database: databaseConfig, redisUrl: redisConfig, auth: keycloakConfig, flags: featureFlagConfig, entitlements: entitlementConfig },
+      pieces: { database: databaseConfig, redisUrl: redisConfig, auth: keycloakConfig, flags: featureFlagConfig, entitlements: entitlementConfig, storage: storageConfig },
       env: uploadEnv,
       rules: [
         {

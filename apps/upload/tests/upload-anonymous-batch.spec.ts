@@ -152,7 +152,8 @@ describe('anonymous, batch and filename handling (through the edge)', () => {
       const { rows } = await stack.db.database.pool.query<{ object_key: string }>('SELECT object_key FROM uploads WHERE id = $1', [
         (reply.body['files'] as Array<{ id: string }>)[0]!.id,
       ]);
-      expect(rows[0]!.object_key).toMatch(/^users\/[0-9a-f-]{36}\/[0-9a-f-]{36}$/);
+      // Opaque: no name, no user id, nothing guessable (opaque-object-key.ts).
+      expect(rows[0]!.object_key).toMatch(/^files\/[0-9a-f]{32}$/);
     });
   });
 });

@@ -28,10 +28,11 @@ export interface UserAppDeps {
 
 /** The user service: profile and tier limits, with lazy user sync on every authenticated call. */
 export function createApp(deps: UserAppDeps): Express {
+  const clock = deps.clock ?? (() => new Date());
   const users = new UserAccounts(
     new AccountStore(deps.database.db),
     deps.entitlements ?? new AccountCache({ ttlMs: deps.config.entitlements.cacheTtlMs }),
-    deps.clock ?? (() => new Date()),
+    clock,
     deps.flags,
     deps.config.entitlements.premiumPriceIds,
   );
@@ -48,7 +49,7 @@ export function createApp(deps: UserAppDeps): Express {
       app.use('/api/v1/user', authenticate(deps.verifier, 'required'));
       const api = new ApiRegistry();
       app.use(profileRoutes(users, api));
-      app.use(limitsRoutes(users, deps.flags, api));
+      app.use(limitsRoutes({ users, flags: deps.flags, db: deps.database.db, storage: deps.config.storage, clock }, api));
       // Internal: the edge merges this fragment into /docs/openapi.json.
       app.get('/openapi.json', openApiHandler(api));
     },

@@ -2,6 +2,11 @@ import { DEV_PASSWORD } from '@tp/testing';
 import { startUserService, type UserService } from './support/user-service';
 
 const LIMITS = '/api/v1/user/limits';
+const GB = 1024 ** 3;
+const unused = (limit: number) => ({ limit, used: 0, remaining: limit });
+// The product's storage limits (libs/tiers STORAGE_DEFAULTS), for an account that stored nothing yet.
+const FREE_STORAGE = { windowHours: 24, retentionHours: 24, stored: unused(1 * GB), files: unused(200), bytes: unused(3 * GB) };
+const PREMIUM_STORAGE = { windowHours: 24, retentionHours: 720, stored: unused(50 * GB), files: unused(2000), bytes: unused(100 * GB) };
 
 describe('GET /api/v1/user/limits', () => {
   let service: UserService;
@@ -13,7 +18,7 @@ describe('GET /api/v1/user/limits', () => {
     await service?.stop();
   });
 
-  it('gives a FREE user 15 MB, one file per request, no batches, ads and normal priority', async () => {
+  it('gives a FREE user 15 MB, one file per request, no batches, ads, normal priority and 1 GB / 200 files / 3 GB a day kept 24 h', async () => {
     const token = await service.idp.passwordGrant('free@example.com', DEV_PASSWORD);
 
     const response = await service.get(LIMITS, { token });
@@ -26,10 +31,11 @@ describe('GET /api/v1/user/limits', () => {
       batchUploads: false,
       adsEnabled: true,
       queuePriority: 'normal',
+      storage: FREE_STORAGE,
     });
   });
 
-  it('gives a PREMIUM user 200 MB, batch uploads, no ads and priority queueing', async () => {
+  it('gives a PREMIUM user 200 MB, batch uploads, no ads, priority queueing and 50 GB / 2,000 files / 100 GB a day kept 30 days', async () => {
     const token = await service.idp.passwordGrant('premium@example.com', DEV_PASSWORD);
 
     const response = await service.get(LIMITS, { token });
@@ -42,6 +48,7 @@ describe('GET /api/v1/user/limits', () => {
       batchUploads: true,
       adsEnabled: false,
       queuePriority: 'priority',
+      storage: PREMIUM_STORAGE,
     });
   });
 
@@ -89,6 +96,7 @@ describe('GET /api/v1/user/limits with FEATURE_ADS_ENABLED=false', () => {
       batchUploads: false,
       adsEnabled: false,
       queuePriority: 'normal',
+      storage: FREE_STORAGE,
     });
   });
 

@@ -65,6 +65,13 @@ export class ConflictError extends HttpError {
   }
 }
 
+/** The resource existed and is gone for good (an upload past its retention). */
+export class GoneError extends HttpError {
+  constructor(message = 'Gone', options?: HttpErrorOptions) {
+    super(410, 'gone', message, options);
+  }
+}
+
 export class PayloadTooLargeError extends HttpError {
   constructor(message = 'Payload too large', options?: HttpErrorOptions) {
     super(413, 'payload_too_large', message, options);

@@ -15,6 +15,7 @@ export const ERROR_DESCRIPTIONS: Record<number, string> = {
   403: 'Authenticated but not allowed (role or plan)',
   404: 'Not found',
   409: 'Conflict with an existing resource',
+  410: 'Gone for good (e.g. an upload past its retention)',
   413: 'Payload too large for the caller’s tier',
   429: 'Rate limit exceeded (see Retry-After and RateLimit headers)',
   502: 'The service behind the edge refused the connection',

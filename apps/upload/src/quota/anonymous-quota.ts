@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { withDatabase } from '@tp/db';
 import { TooManyRequestsError } from '@tp/errors';
+import { opaqueObjectKey } from '../storage/opaque-object-key';
 import { refusal } from '../uploads/upload-outcome';
 import type { AnonymousQuotaStore, CountedUpload, Reservation, StoredAnonymous } from './anonymous-quota-store';
 
@@ -56,7 +56,7 @@ export class AnonymousQuota {
         const refusal = this.checkClient(counted, request.bytes, now) ?? this.checkStorage(await this.store.storedAnonymous(tx), request.bytes, now);
         if (refusal) throw refusal;
         return this.store.insertReservation(tx, {
-          objectKey: `anonymous/${randomUUID()}`,
+          objectKey: opaqueObjectKey(),
           ipHash: request.ipHash,
           expiresAt: request.expiresAt,
           reservedBytes: request.bytes,

@@ -1,9 +1,11 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Request } from 'express';
 import type multer from 'multer';
 import { withDatabase } from '@tp/db';
 import type { Logger } from '@tp/logging';
+import type { Reservation } from '../quota/anonymous-quota-store';
 import type { ObjectStorage } from '../storage/object-storage';
+import { opaqueObjectKey } from '../storage/opaque-object-key';
 import { FAILURE_REASONS, type FailureReason } from './failure-reasons';
 import { FileMeter, FileTooLargeError } from './file-meter';
 import { sanitizeFilename } from './sanitize-filename';
@@ -24,11 +26,6 @@ export interface StoredFile {
 }
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
-
-function objectKeyFor(context: UploadContext): string {
-  const owner = context.userId ? `users/${context.userId}` : 'anonymous';
-  return `${owner}/${randomUUID()}`;
-}
 
 function streamingFailureReason(err: unknown): FailureReason {
   if (err instanceof FileTooLargeError) return FAILURE_REASONS.tooLarge;
@@ -81,12 +78,22 @@ export class S3StorageEngine implements multer.StorageEngine {
     return Promise.reject(context.failure);
   }
 
-  private async persist(file: multer.File, context: UploadContext, requestId: string): Promise<StoredFile> {
-    const token = context.tier === 'ANONYMOUS' ? randomBytes(24).toString('base64url') : undefined;
-    // An anonymous request's one file fills the row its quota reservation created.
+  /** The request's reservation, or (a batch's next file) a new one; refused: nothing of the file is stored. */
+  private async reservationFor(file: multer.File, context: UploadContext): Promise<Reservation | undefined> {
     const reserved = context.reservation;
     context.reservation = undefined;
-    const objectKey = reserved?.objectKey ?? objectKeyFor(context);
+    if (reserved || !context.reserveNext) return reserved;
+    return context.reserveNext().catch((err: unknown) => {
+      file.stream.resume();
+      throw err;
+    });
+  }
+
+  private async persist(file: multer.File, context: UploadContext, requestId: string): Promise<StoredFile> {
+    const token = context.tier === 'ANONYMOUS' ? randomBytes(24).toString('base64url') : undefined;
+    // Each file fills the row a quota reservation created (before its bytes were read).
+    const reserved = await this.reservationFor(file, context);
+    const objectKey = reserved?.objectKey ?? opaqueObjectKey();
     const name = sanitizeFilename(file.originalname);
     const meter = new FileMeter(context.maxFileSizeBytes);
     // On any failure stop reading: the client waits (backpressure) instead of sending more while
@@ -115,6 +122,7 @@ export class S3StorageEngine implements multer.StorageEngine {
       await this.storage.write(objectKey, meter, () => meter.mime());
       const facts = meter.result();
       await withDatabase(() => this.uploads.recordStored(row.id, facts));
+      context.storedBytes = (context.storedBytes ?? 0) + facts.size;
       return { id: row.id, objectKey, name, ...facts, ...(token ? { token } : {}) };
     } catch (err) {
       meter.destroy();

@@ -12,8 +12,12 @@ export interface UploadContext {
   userId?: string;
   ipHash?: string;
   expiresAt?: Date;
-  /** Anonymous uploads: the quota's reservation row, filled by the storage engine's one file. */
+  /** The quota's reservation row (anonymous or account), filled by the storage engine's next file. */
   reservation?: Reservation;
+  /** Signed-in uploads: reserves the storage of a batch's next file (429 past the account's quota). */
+  reserveNext?: () => Promise<Reservation>;
+  /** Bytes of the files this request stored so far (a batch's next reservation is what remains). */
+  storedBytes?: number;
   /** Files seen so far in this request (batch detection). */
   filesSeen: number;
   /** The first failure of the request's body, answered as soon as multer cleaned up. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { multipartFiles, type HeaderDoc, type RouteDoc } from '@tp/openapi';
+import { quotaRefusalResponse } from '../quota/quota-refusal-docs';
 
 const storedFileSchema = z.object({
   id: z.uuid(),
@@ -21,7 +22,7 @@ const uploadStatusSchema = z.object({
   sha256: z.string().nullable(),
   mime: z.string().nullable(),
   createdAt: z.iso.datetime(),
-  expiresAt: z.iso.datetime().optional(),
+  expiresAt: z.iso.datetime().optional().describe('When the sweep deletes it (tier retention); afterwards the status is 410'),
   failureReason: z.string().optional(),
   downloadUrl: z.string().optional(),
   downloadUrlExpiresAt: z.iso.datetime().optional(),
@@ -32,7 +33,8 @@ export const uploadIdParams = z.object({ id: z.string().describe('Upload id (a U
 const tokenQuery = z.object({ token: z.string().optional().describe('Read-back token of an anonymous upload (or the X-Upload-Token header)') });
 const TOKEN_HEADER: HeaderDoc[] = [{ name: 'X-Upload-Token', description: 'Read-back token of an anonymous upload' }];
 
-const UPLOAD_ERRORS = [400, 403, 413, 429, 503];
+// 429 is declared with its quota details (quotaRefusalResponse).
+const UPLOAD_ERRORS = [400, 403, 413, 503];
 
 export const anonymousUploadRoute = {
   method: 'post',
@@ -42,7 +44,7 @@ export const anonymousUploadRoute = {
   // The edge reads a token if one is sent (a bad one is a 401); none is needed.
   auth: 'optional',
   body: { multipart: multipartFiles({ file: { description: 'The file (FREE size limit)' } }) },
-  responses: { 201: { description: 'Stored and queued; keep `token` to read the status back', json: uploadedSchema } },
+  responses: { 201: { description: 'Stored and queued; keep `token` to read the status back', json: uploadedSchema }, 429: quotaRefusalResponse },
   errors: UPLOAD_ERRORS,
 } satisfies RouteDoc;
 
@@ -58,7 +60,7 @@ export const userUploadRoute = {
       files: { description: 'Several files (PREMIUM batch uploads)', multiple: true },
     }),
   },
-  responses: { 201: { description: 'Stored and queued for processing', json: uploadedSchema } },
+  responses: { 201: { description: 'Stored and queued for processing', json: uploadedSchema }, 429: quotaRefusalResponse },
   errors: UPLOAD_ERRORS,
 } satisfies RouteDoc;
 
@@ -73,7 +75,7 @@ export const anonymousStatusRoute = {
   query: tokenQuery,
   headers: TOKEN_HEADER,
   responses: { 200: { description: 'Status; `downloadUrl` once ready', json: uploadStatusSchema } },
-  errors: [404, 429, 503],
+  errors: [404, 410, 429, 503],
 } satisfies RouteDoc;
 
 export const uploadStatusRoute = {
@@ -86,5 +88,5 @@ export const uploadStatusRoute = {
   query: tokenQuery,
   headers: TOKEN_HEADER,
   responses: { 200: { description: 'Status; `downloadUrl` once ready', json: uploadStatusSchema } },
-  errors: [404, 429, 503],
+  errors: [404, 410, 429, 503],
 } satisfies RouteDoc;

@@ -4,6 +4,8 @@ import { authenticate, type TokenVerifier } from '@tp/auth';
 import { validate, type ApiRegistry } from '@tp/openapi';
 import type { StoredFile } from './s3-storage-engine';
 import type { AnonymousQuota } from '../quota/anonymous-quota';
+import type { AccountStorageQuota } from '../quota/account-storage-quota';
+import { reservableBytes, reserveAccountStorage } from '../quota/account-storage-reservations';
 import { findUploadContext, setUploadContext, uploadContextOf, type UploadContext } from './upload-context';
 import { intake } from './upload-intake';
 import { anonymousStatusRoute, anonymousUploadRoute, uploadIdParams, uploadStatusRoute, userUploadRoute } from './upload-docs';
@@ -14,6 +16,8 @@ import type { UploadService } from './upload-service';
 export interface UploadRouteDeps {
   service: UploadService;
   quota: AnonymousQuota;
+  /** Signed-in uploads: storage per account, by tier. */
+  accountQuota: AccountStorageQuota;
   verifier: TokenVerifier;
   storage: multer.StorageEngine;
   count: CountUpload;
@@ -22,8 +26,7 @@ export interface UploadRouteDeps {
 /** Anonymous uploads: holds the upload's bytes against the quotas before a byte is read. */
 async function reserveQuota(quota: AnonymousQuota, req: Request, res: Response, context: UploadContext): Promise<void> {
   if (!context.ipHash || !context.expiresAt) return;
-  const declared = Number(req.headers['content-length']);
-  const bytes = Number.isFinite(declared) && declared > 0 ? Math.min(declared, context.maxFileSizeBytes) : context.maxFileSizeBytes;
+  const bytes = reservableBytes(req, context.maxFileSizeBytes);
   const reservation = await quota.reserve({ ipHash: context.ipHash, expiresAt: context.expiresAt, bytes });
   context.reservation = reservation;
   // Whatever ends the request, a reservation no stored file filled stops counting.
@@ -32,13 +35,14 @@ async function reserveQuota(quota: AnonymousQuota, req: Request, res: Response, 
   });
 }
 
-function prepare(service: UploadService, mode: 'user' | 'anonymous', quota: AnonymousQuota): RequestHandler {
+function prepare(service: UploadService, mode: 'user' | 'anonymous', quota: AnonymousQuota, accountQuota: AccountStorageQuota): RequestHandler {
   return async (req, res, next) => {
     const context = await service.contextFor(mode === 'user' ? req.identity : undefined, req.ip ?? 'unknown');
     setUploadContext(req, context);
     // Refused before a byte is read: the error chain closes the connection after the answer.
     service.checkDeclaredLength(req.headers['content-length'], context);
     await reserveQuota(quota, req, res, context);
+    await reserveAccountStorage(accountQuota, req, res, context);
     next();
   };
 }
@@ -77,11 +81,11 @@ function countFailure(count: CountUpload): ErrorRequestHandler {
  * POST /api/v1/upload (signed in, tier limits) and POST /api/v1/upload/anonymous (FREE limits,
  * a read-back token, expiry). Each file streams straight to S3 through the storage engine.
  */
-export function uploadRoutes({ service, quota, verifier, storage, count }: UploadRouteDeps, api: ApiRegistry): Router {
+export function uploadRoutes({ service, quota, accountQuota, verifier, storage, count }: UploadRouteDeps, api: ApiRegistry): Router {
   const router = Router();
   const body = intake(storage);
-  api.mount(router, anonymousUploadRoute, prepare(service, 'anonymous', quota), body, finish(service, count));
-  api.mount(router, userUploadRoute, authenticate(verifier, 'required'), prepare(service, 'user', quota), body, finish(service, count));
+  api.mount(router, anonymousUploadRoute, prepare(service, 'anonymous', quota, accountQuota), body, finish(service, count));
+  api.mount(router, userUploadRoute, authenticate(verifier, 'required'), prepare(service, 'user', quota, accountQuota), body, finish(service, count));
   router.use(countFailure(count));
   return router;
 }

@@ -2,7 +2,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Identity } from '@tp/auth';
 import { withDatabase, type UploadRow } from '@tp/db';
 import type { UserAccounts } from '@tp/entitlements';
-import { NotFoundError, ServiceUnavailableError, ValidationError } from '@tp/errors';
+import { GoneError, NotFoundError, ServiceUnavailableError, ValidationError } from '@tp/errors';
 import type { Logger } from '@tp/logging';
 import type { Tier } from '@tp/tiers';
 import type { ProcessingQueue } from '../queue/processing-queue';
@@ -105,15 +105,22 @@ export class UploadService {
     }
   }
 
-  /** The owner's view, or the anonymous token holder's; anyone else gets 404. */
+  /**
+   * The owner's view, or the anonymous token holder's; anyone else gets 404. Past its expiry
+   * (swept or not yet) the owner gets 410: the upload existed and is gone for good.
+   */
   async status(id: string, identity: Identity | undefined, token: string | undefined): Promise<UploadStatus> {
     if (!UUID.test(id)) throw new NotFoundError('Upload not found');
     const row = await withDatabase(() => this.uploads.findById(id));
-    if (!row || !(await this.mayRead(row, identity, token))) throw new NotFoundError('Upload not found');
+    const owned = row ?? (await withDatabase(() => this.uploads.findExpiredTombstone(id)));
+    if (!owned || !(await this.mayRead(owned, identity, token))) throw new NotFoundError('Upload not found');
+    if (!row || (row.expiresAt && row.expiresAt.getTime() <= this.clock().getTime())) {
+      throw new GoneError('This upload has expired and is no longer available');
+    }
     return this.describe(row);
   }
 
-  private async mayRead(row: UploadRow, identity: Identity | undefined, token: string | undefined): Promise<boolean> {
+  private async mayRead(row: Pick<UploadRow, 'userId' | 'tokenHash'>, identity: Identity | undefined, token: string | undefined): Promise<boolean> {
     if (row.userId) return identity !== undefined && (await this.accounts.find(identity))?.user.id === row.userId;
     if (!row.tokenHash || !token) return false;
     const expected = Buffer.from(row.tokenHash, 'hex');

@@ -1,5 +1,5 @@
 import { and, eq, inArray, isNotNull, lt } from 'drizzle-orm';
-import { uploads, type Db, type UploadRow } from '@tp/db';
+import { expiredUploads, uploads, type Db, type ExpiredUploadRow, type UploadRow } from '@tp/db';
 import type { FailureReason } from './failure-reasons';
 
 export interface NewUpload {
@@ -74,7 +74,7 @@ export class UploadStore {
       .where(eq(uploads.id, id));
   }
 
-  /** Anonymous uploads whose time is up, oldest first. */
+  /** Uploads (anonymous or signed in) whose time is up, oldest first. */
   async findExpired(now: Date, limit: number): Promise<UploadRow[]> {
     return this.db
       .select()
@@ -86,5 +86,24 @@ export class UploadStore {
 
   async delete(id: string): Promise<void> {
     await this.db.delete(uploads).where(eq(uploads.id, id));
+  }
+
+  /**
+   * Deletes an expired upload's row, leaving the tombstone its owner's status read answers 410
+   * from. Tombstone first: a crash in between leaves the row, which the next sweep retires again.
+   */
+  async retire(row: UploadRow): Promise<void> {
+    await this.db.insert(expiredUploads).values({ id: row.id, userId: row.userId, tokenHash: row.tokenHash }).onConflictDoNothing();
+    await this.db.delete(uploads).where(eq(uploads.id, row.id));
+  }
+
+  async findExpiredTombstone(id: string): Promise<ExpiredUploadRow | undefined> {
+    const rows = await this.db.select().from(expiredUploads).where(eq(expiredUploads.id, id)).limit(1);
+    return rows[0];
+  }
+
+  /** Tombstones older than `before` go: after that an expired upload's status is a plain 404. */
+  async purgeTombstones(before: Date): Promise<void> {
+    await this.db.delete(expiredUploads).where(lt(expiredUploads.expiredAt, before));
   }
 }

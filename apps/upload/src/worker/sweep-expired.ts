@@ -10,11 +10,14 @@ export interface SweepDeps {
 }
 
 const BATCH = 100;
+/** How long a swept upload's status read still answers 410 (then 404, as for any unknown id). */
+const TOMBSTONE_TTL_MS = 90 * 24 * 3_600_000;
 
 /**
- * Deletes anonymous uploads past their expiry: the object first, then the row, so a crash in
- * between leaves a row the next sweep retries rather than an orphaned object. Idempotent,
- * so several worker replicas may sweep at once.
+ * Deletes uploads past their expiry (anonymous, and signed-in by tier retention): the object
+ * first, then the row (leaving a tombstone for the 410), so a crash in between leaves a row the
+ * next sweep retries rather than an orphaned object. Idempotent, so several worker replicas may
+ * sweep at once.
  */
 export async function sweepExpiredUploads(deps: SweepDeps): Promise<number> {
   let removed = 0;
@@ -22,12 +25,13 @@ export async function sweepExpiredUploads(deps: SweepDeps): Promise<number> {
     const expired = await deps.uploads.findExpired(deps.clock(), BATCH);
     for (const row of expired) {
       await deps.storage.remove(row.objectKey);
-      await deps.uploads.delete(row.id);
+      await deps.uploads.retire(row);
       removed += 1;
     }
     if (expired.length < BATCH) break;
   }
-  if (removed > 0) deps.logger.info({ removed }, 'Swept expired anonymous uploads');
+  await deps.uploads.purgeTombstones(new Date(deps.clock().getTime() - TOMBSTONE_TTL_MS));
+  if (removed > 0) deps.logger.info({ removed }, 'Swept expired uploads');
   return removed;
 }
 
