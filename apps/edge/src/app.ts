@@ -95,7 +95,7 @@ export function createApp(deps: EdgeAppDeps): Express {
   const routes = serviceRoutes(deps.config);
   const byService = upstreams(routes, deps);
   const onReject = deps.metrics ? countRateLimitRejections(deps.metrics.registry) : undefined;
-  const rateLimiter = createRateLimiter({ redis: deps.redis, logger: deps.logger, onReject, ...deps.config.rateLimit });
+  const rateLimiter = createRateLimiter({ redis: deps.redis, logger: deps.logger, onReject, ipv6Prefix: deps.config.clients.ipv6Prefix, ...deps.config.rateLimit });
   // Its own, smaller per-IP budget: each uncached round calls every dependency.
   const healthLimiter = createRateLimiter({
     redis: deps.redis,
@@ -103,12 +103,14 @@ export function createApp(deps: EdgeAppDeps): Express {
     onReject,
     windowMs: deps.config.rateLimit.windowMs,
     max: deps.config.health.rateLimitMax,
+    ipv6Prefix: deps.config.clients.ipv6Prefix,
     prefix: `${deps.config.rateLimit.prefix}health:`,
   });
   return createServiceApp({
     logger: deps.logger,
     jsonLimit: false,
-    trustProxy: deps.config.trustProxy,
+    // TRUSTED_PROXIES: only these peers (nginx, the ingress controller) may name the client.
+    trustProxy: deps.config.clients.trustedProxies,
     metrics: deps.metrics,
     before: [
       requestDeadlines(deps.config.limits, (req) => isStreamingPath(routes, req.path)),

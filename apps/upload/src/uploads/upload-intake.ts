@@ -1,8 +1,9 @@
 import type { Writable } from 'node:stream';
 import type { Request, RequestHandler } from 'express';
 import multer from 'multer';
-import { ValidationError } from '@tp/errors';
+import { RequestTimeoutError, ValidationError } from '@tp/errors';
 import { pipeScrubbed } from './part-header-scrubber';
+import { watchUploadPace, type PaceSettings } from './upload-pace';
 import { uploadContextOf, type UploadContext } from './upload-context';
 import { batchNotAllowed, uploadFailure } from './upload-errors';
 import { refusal } from './upload-outcome';
@@ -22,15 +23,22 @@ function recordFailure(context: UploadContext, err: unknown): void {
  * a 100 MB upload that is 85 MB of wasted bandwidth before the 413. The unpipe is the moment
  * the cleanup is done, so the failure is answered from there (see `intake`).
  */
-function feedBusboy(answer: (req: Request) => void) {
+function feedBusboy(answer: (req: Request) => void, pace: PaceSettings) {
   return (req: Request, busboy: Writable) => {
     const context = uploadContextOf(req);
+    // Too slow a body fails like any other busboy failure: multer cleans up, the 408 goes out early.
+    const tooSlow = () =>
+      busboy.destroy(refusal('rejected', new RequestTimeoutError(`The upload was slower than ${pace.minBytesPerSecond} bytes per second`)));
+    const stopPace = watchUploadPace(req, pace, tooSlow);
     // Prepended: multer's own listeners finish its cleanup (and unpipe) synchronously.
     busboy.prependListener('error', (err: unknown) => recordFailure(context, err));
     for (const [event, code] of Object.entries(LIMIT_EVENTS)) {
       busboy.prependListener(event, () => recordFailure(context, Object.assign(new Error(code), { code })));
     }
-    busboy.once('unpipe', () => answer(req));
+    busboy.once('unpipe', () => {
+      stopPace();
+      answer(req);
+    });
     pipeScrubbed(req, busboy);
   };
 }
@@ -40,7 +48,7 @@ function feedBusboy(answer: (req: Request) => void) {
  * answered as soon as multer has cleaned up, not after the body ended; the request's
  * connection then closes after the answer (closeAfterResponse, in the error chain).
  */
-export function intake(storage: multer.StorageEngine): RequestHandler {
+export function intake(storage: multer.StorageEngine, pace: PaceSettings): RequestHandler {
   const pending = new WeakMap<Request, (err?: unknown) => void>();
   const answerEarly = (req: Request) => {
     const failure = uploadContextOf(req).failure;
@@ -51,7 +59,7 @@ export function intake(storage: multer.StorageEngine): RequestHandler {
     // Browsers and curl send UTF-8 filenames without a charset parameter; busboy's default is latin1.
     defParamCharset: 'utf8',
     // Also scrubs control bytes from part headers: browsers send a filename's controls (but CR/LF) raw.
-    streamHandler: feedBusboy(answerEarly),
+    streamHandler: feedBusboy(answerEarly, pace),
     limits: (req) => {
       const context = uploadContextOf(req);
       // One file more than allowed reaches fileFilter, which answers with the right error.
