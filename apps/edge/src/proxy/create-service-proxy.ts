@@ -16,6 +16,8 @@ export interface ServiceProxyOptions {
   maxSockets: number;
   queueTimeoutMs: number;
   logger: Logger;
+  /** Called as the request starts streaming to the service (the upload lane counts chunked bodies here). */
+  onStream?: (req: IncomingMessage, res: ServerResponse) => void;
 }
 
 const UPSTREAM_TIMEOUT = 'UPSTREAM_TIMEOUT';
@@ -116,6 +118,7 @@ export function createServiceProxy(options: ServiceProxyOptions): RequestHandler
         proxyReq.setTimeout(options.upstreamTimeoutMs, () => {
           proxyReq.destroy(Object.assign(new Error('Upstream idle timeout'), { code: UPSTREAM_TIMEOUT }));
         });
+        options.onStream?.(req, res);
       },
       // Hop-by-hop: the service's keep-alive with the edge says nothing about the client's
       // connection (http-proxy then answers per the client's own Connection header). A service
