@@ -2,10 +2,11 @@ import type { Writable } from 'node:stream';
 import type { Request, RequestHandler } from 'express';
 import multer from 'multer';
 import { RequestTimeoutError, ValidationError } from '@tp/errors';
+import { maxUploadRequestBytes } from '@tp/tiers';
 import { pipeScrubbed } from './part-header-scrubber';
 import { watchUploadPace, type PaceSettings } from './upload-pace';
 import { uploadContextOf, type UploadContext } from './upload-context';
-import { batchNotAllowed, uploadFailure } from './upload-errors';
+import { batchNotAllowed, tooLarge, uploadFailure } from './upload-errors';
 import { refusal } from './upload-outcome';
 
 const FILE_FIELDS = new Set(['file', 'files']);
@@ -26,11 +27,17 @@ function recordFailure(context: UploadContext, err: unknown): void {
 function feedBusboy(answer: (req: Request) => void, pace: PaceSettings) {
   return (req: Request, busboy: Writable) => {
     const context = uploadContextOf(req);
-    // Too slow a body fails like any other busboy failure: multer cleans up, the 408 goes out early.
-    const tooSlow = () =>
-      busboy.destroy(refusal('rejected', new RequestTimeoutError(`The upload was slower than ${pace.minBytesPerSecond} bytes per second`)));
-    const stopPace = watchUploadPace(req, pace, tooSlow);
-    // Prepended: multer's own listeners finish its cleanup (and unpipe) synchronously.
+    // Too slow or too long a body fails like any other busboy failure: multer cleans up, the 408 / 413
+    // goes out early. Recorded first: destroying busboy unpipes the request (the early answer's cue).
+    const fail = (err: unknown) => {
+      recordFailure(context, err);
+      busboy.destroy(err as Error);
+    };
+    const stopPace = watchUploadPace(req, pace, {
+      maxBytes: maxUploadRequestBytes({ maxFilesPerRequest: context.maxFiles, maxFileSizeBytes: context.maxFileSizeBytes }),
+      tooLarge: () => fail(tooLarge(context, context.maxFileSizeBytes)),
+      tooSlow: () => fail(refusal('rejected', new RequestTimeoutError(`The upload was slower than ${pace.minBytesPerSecond} bytes per second`))),
+    });
     busboy.prependListener('error', (err: unknown) => recordFailure(context, err));
     for (const [event, code] of Object.entries(LIMIT_EVENTS)) {
       busboy.prependListener(event, () => recordFailure(context, Object.assign(new Error(code), { code })));
