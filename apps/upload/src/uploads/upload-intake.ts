@@ -10,6 +10,12 @@ import { batchNotAllowed, tooLarge, uploadFailure } from './upload-errors';
 import { refusal } from './upload-outcome';
 
 const FILE_FIELDS = new Set(['file', 'files']);
+/**
+ * The whole-body cap is this much looser than the tier's largest request: the body is counted as
+ * it arrives, ahead of the buffers in front of the file meter, which cuts a too-large file exactly
+ * (and cleans up before answering). The cap is for bytes no file carries: preamble, epilogue.
+ */
+const BODY_CAP_SLACK_BYTES = 1024 * 1024;
 const LIMIT_EVENTS = { partsLimit: 'LIMIT_PART_COUNT', filesLimit: 'LIMIT_FILE_COUNT', fieldsLimit: 'LIMIT_FIELD_COUNT' } as const;
 
 /** Remembers the first thing that failed the request; multer reports it only once the body ended. */
@@ -34,7 +40,7 @@ function feedBusboy(answer: (req: Request) => void, pace: PaceSettings) {
       busboy.destroy(err as Error);
     };
     const stopPace = watchUploadPace(req, pace, {
-      maxBytes: maxUploadRequestBytes({ maxFilesPerRequest: context.maxFiles, maxFileSizeBytes: context.maxFileSizeBytes }),
+      maxBytes: maxUploadRequestBytes({ maxFilesPerRequest: context.maxFiles, maxFileSizeBytes: context.maxFileSizeBytes }) + BODY_CAP_SLACK_BYTES,
       tooLarge: () => fail(tooLarge(context, context.maxFileSizeBytes)),
       tooSlow: () => fail(refusal('rejected', new RequestTimeoutError(`The upload was slower than ${pace.minBytesPerSecond} bytes per second`))),
     });

@@ -1,4 +1,4 @@
-import { clientIdentityConfig } from './client-identity-config';
+import { clientIdentityConfig } from './client-identity-env';
 import { servicePorts } from './config-piece';
 import { ConfigError } from './load-config';
 import { loadServiceConfig } from './load-service-config';
