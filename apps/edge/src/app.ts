@@ -16,6 +16,7 @@ import { createRateLimiter } from './rate-limit/create-rate-limiter';
 import { bufferBody } from './limits/buffer-body';
 import { hasBody, requestDeadlines } from './limits/request-deadlines';
 import { countUploadBody, refuseOversizedUpload } from './limits/upload-body-cap';
+import { socketQueue } from './limits/socket-queue';
 import { upstreamGate } from './limits/upstream-gate';
 import { isStreamingPath, serviceRoutes, type ServiceRoute } from './routing/service-routes';
 import { corsPolicy } from './security/cors-policy';
@@ -44,9 +45,10 @@ const labelRoute =
     next();
   };
 
-/** One gate (in-flight cap) and one proxy (keep-alive agent): one lane to a service. */
+/** One gate (in-flight cap), one bounded wait for a socket and one proxy (keep-alive agent): one lane to a service. */
 interface Lane {
   gate: RequestHandler;
+  sockets: RequestHandler;
   proxy: RequestHandler;
 }
 
@@ -64,12 +66,12 @@ function lane(route: ServiceRoute, deps: EdgeAppDeps, onStream?: (req: IncomingM
   const { maxInFlight, maxSockets, queueTimeoutMs } = deps.config.limits.upstream;
   return {
     gate: upstreamGate(route.service, maxInFlight),
+    sockets: socketQueue(route.service, maxSockets, queueTimeoutMs),
     proxy: createServiceProxy({
       service: route.service,
       target: route.target,
       upstreamTimeoutMs: deps.config.upstreamTimeoutMs,
       maxSockets,
-      queueTimeoutMs,
       logger: deps.logger,
       onStream,
     }),
@@ -86,7 +88,7 @@ function upstreams(routes: ServiceRoute[], deps: EdgeAppDeps): Map<string, Upstr
   return byService;
 }
 
-const laneChain = (via: Lane): RequestHandler => handlerChain([via.gate, forwardHeaders(), restoreOriginalUrl, via.proxy]);
+const laneChain = (via: Lane): RequestHandler => handlerChain([via.gate, via.sockets, forwardHeaders(), restoreOriginalUrl, via.proxy]);
 
 /** Streaming routes: a request with a body (an upload) takes the upload lane, any other call the service's usual one. */
 function dispatch(upstream: Upstream): RequestHandler {

@@ -54,9 +54,13 @@ describe('edge: upload lanes and the upload body cap', () => {
     const reads = await Promise.all(Array.from({ length: 3 }, () => call(`${edge.url}/api/v1/upload/anonymous/abc`, { headers: { 'x-upload-token': 't' } })));
 
     expect(reads.map((reply) => reply.status)).toEqual([200, 200, 200]);
-    // The uploads did fill their own pool: two reached the service, two wait for a socket of it.
+    // The uploads did fill their own pool: two reached the service; the two past it waited their
+    // 300 ms for a socket and got 503, though no socket ever came free.
     expect(upstream.arrived.filter((line) => line.startsWith('POST')).length).toBe(2);
-    await Promise.all(uploads);
+    const outcomes = await Promise.all(uploads);
+    const refused = outcomes.filter((outcome) => outcome.status === 503);
+    expect(refused.length).toBe(2);
+    expect(refused.every((outcome) => outcome.elapsedMs < 2000)).toBe(true);
   });
 
   it('refuses an upload whose Content-Length passes the largest request any tier may send, before the service sees it', async () => {

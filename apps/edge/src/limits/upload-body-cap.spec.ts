@@ -52,7 +52,6 @@ describe('countUploadBody (a real proxy in front of a real upstream)', () => {
       target: upstreamUrl,
       upstreamTimeoutMs: 5000,
       maxSockets: 4,
-      queueTimeoutMs: 1000,
       logger: createLogger({ service: 'edge', level: 'silent' }),
       onStream: countUploadBody(CAP),
     });

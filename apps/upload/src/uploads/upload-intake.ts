@@ -44,6 +44,7 @@ function feedBusboy(answer: (req: Request) => void, pace: PaceSettings) {
       tooLarge: () => fail(tooLarge(context, context.maxFileSizeBytes)),
       tooSlow: () => fail(refusal('rejected', new RequestTimeoutError(`The upload was slower than ${pace.minBytesPerSecond} bytes per second`))),
     });
+    // Prepended: multer's own listeners finish its cleanup (and unpipe) synchronously.
     busboy.prependListener('error', (err: unknown) => recordFailure(context, err));
     for (const [event, code] of Object.entries(LIMIT_EVENTS)) {
       busboy.prependListener(event, () => recordFailure(context, Object.assign(new Error(code), { code })));
