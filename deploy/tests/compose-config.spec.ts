@@ -71,11 +71,19 @@ describe('docker-compose.yml', () => {
   it('lets the edge believe X-Forwarded-For from the proxy address only', () => {
     const proxyAddress = services.proxy?.networks?.public?.ipv4_address;
     expect(proxyAddress).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
-    expect(services.edge?.environment?.TRUST_PROXY).toBe(proxyAddress);
+    expect(services.edge?.environment?.TRUSTED_PROXIES).toBe(proxyAddress);
     expect(Object.keys(services.proxy?.networks ?? {})).toEqual(['public']);
     expect(Object.keys(services.edge?.networks ?? {}).sort()).toEqual(['internal', 'public']);
     const onPublic = Object.entries(services).filter(([, service]) => 'public' in (service.networks ?? {}));
     expect(onPublic.map(([name]) => name).sort()).toEqual(['edge', 'proxy']);
+  });
+
+  it('lets the upload service believe X-Forwarded-For only from the internal network the edge is on', () => {
+    const internal = compose.networks?.['internal'];
+    const subnet = internal?.ipam?.config?.[0]?.subnet;
+    expect(subnet).toMatch(/^\d+\.\d+\.\d+\.\d+\/\d+$/);
+    expect(services.upload?.environment?.TRUSTED_PROXIES).toBe(subnet);
+    expect(Object.keys(services.upload?.networks ?? {})).toEqual(['internal']);
   });
 
   it('pins every image tag', () => {

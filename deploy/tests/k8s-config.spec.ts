@@ -44,7 +44,7 @@ describe('deploy/k8s config, read by the real service configs', () => {
   it('starts the edge in production on its container ports, pointing at the Services', () => {
     const config = loadEdgeConfig(containerEnv(deployment('edge')));
     expect(config).toMatchObject({ env: 'production', port: containerPort('edge', 'http'), metricsPort: containerPort('edge', 'metrics') });
-    expect(config.trustProxy).not.toBe(true);
+    expect(config.clients.trustedProxies).toEqual(['10.244.0.0/16']);
     expect(config.corsOrigins).not.toContain('*');
     for (const [service, url] of Object.entries(config.services)) {
       expect(url).toBe(`http://${service}:${servicePort(service)}`);
@@ -66,6 +66,8 @@ describe('deploy/k8s config, read by the real service configs', () => {
 
   it('starts the upload service and its worker on their container ports', () => {
     const upload = loadUploadConfig(containerEnv(deployment('upload')));
+    // The edge's pods are in the pod CIDR the overlay names: only they may name the client.
+    expect(upload.clients.trustedProxies).toEqual(['10.244.0.0/16']);
     expect({ port: upload.port, metricsPort: upload.metricsPort }).toEqual({ port: containerPort('upload', 'http'), metricsPort: containerPort('upload', 'metrics') });
     const worker = loadUploadConfig(containerEnv(deployment('upload-worker')));
     expect({ port: worker.workerPort, metricsPort: worker.workerMetricsPort }).toEqual({

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import {
+  DEV_PASSWORD,
   createTestDatabase,
   ensureTemplateDatabase,
   keycloakEnvFor,
@@ -15,6 +16,8 @@ export interface AbuseStack {
   edgeUrl: string;
   /** JWKS downloads the edge made so far (own stack only: the edge reaches the IdP through a counter). */
   jwksDownloads?: () => number;
+  /** A password-grant token of a seeded user (own stack only). */
+  tokenFor?: (email: string) => Promise<string>;
   stop: () => Promise<void>;
 }
 
@@ -44,7 +47,7 @@ export async function startAbuseStack(say: (line: string) => void): Promise<Abus
       startServiceProcess('user', env, 'USER_PORT'),
       startServiceProcess('flags', env, 'FLAGS_PORT'),
       startServiceProcess('billing', env, 'BILLING_PORT'),
-      startServiceProcess('upload', { ...env, S3_ENDPOINT: s3.endpoint, S3_BUCKET: `abuse-${unique}`, UPLOAD_QUEUE_NAME: `abuse-${unique}` }, 'UPLOAD_PORT'),
+      startServiceProcess('upload', { ...env, S3_ENDPOINT: s3.endpoint, S3_BUCKET: `abuse-${unique}`, UPLOAD_QUEUE_NAME: `abuse-${unique}`, UPLOAD_SLOT_PREFIX: `upload-slots:abuse:${unique}:` }, 'UPLOAD_PORT'),
     ]);
     started.push(...services);
     const [user, flags, billing, upload] = services;
@@ -65,7 +68,7 @@ export async function startAbuseStack(say: (line: string) => void): Promise<Abus
     );
     started.push(edge);
     const jwksPath = new URL(idp.jwksUri).pathname;
-    return { edgeUrl: edge.url, jwksDownloads: () => jwks.count(jwksPath), stop };
+    return { edgeUrl: edge.url, jwksDownloads: () => jwks.count(jwksPath), tokenFor: (email) => idp.passwordGrant(email, DEV_PASSWORD), stop };
   } catch (err) {
     await stop();
     throw err;

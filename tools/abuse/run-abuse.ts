@@ -1,9 +1,11 @@
 // `npm run abuse [-- --url http://127.0.0.1:4000]`: a bounded abuse run (slowloris, health flood,
-// anonymous-upload flood), each with a fixed count and time, against a stack it starts itself on
-// free loopback ports, or against the given edge, which must be on loopback.
+// anonymous-upload flood, trickling uploads from one account, an IPv6 /64 sweep, an over-cap chunked
+// body), each with a fixed count and time, against a stack it starts itself on free loopback ports,
+// or against the given edge, which must be on loopback (the account probe needs the own stack).
 import { parseArgs } from 'node:util';
 import { startAbuseStack, type AbuseStack } from './abuse-stack';
-import { anonymousUpload, flood, healthCall, percentile, slowloris, type FloodResult } from './attacks';
+import { anonymousUpload, flood, healthCall, percentile, slowloris, type FloodResult, type Probe } from './attacks';
+import { ipv6Sweep, overCapChunked, trickleFlood } from './upload-attacks';
 
 const { values } = parseArgs({ options: { url: { type: 'string' } } });
 
@@ -14,6 +16,11 @@ const HEALTH_CONCURRENCY = 50;
 const HEALTH_WAVES = 4;
 const UPLOADS = 60;
 const UPLOAD_BYTES = 64 * 1024;
+const TRICKLES = 300;
+const TRICKLES_PER_SECOND = 50;
+const TRICKLE_MAX_MS = 45_000;
+const SWEEP_ADDRESSES = 60;
+const OVER_CAP_MAX_BYTES = 64 * 1024 * 1024;
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const ms = (value: number) => `${Math.round(value)} ms`;
@@ -30,6 +37,10 @@ function loopbackOnly(url: string): string {
     process.exit(1);
   }
   return url.replace(/\/+$/, '');
+}
+
+function probeLine(what: string, probe: Probe): string {
+  return `normal client meanwhile (${what}, from 127.0.0.2): ${statuses(probe.statuses)}; latency p50 ${ms(percentile(probe.latenciesMs, 50))}, max ${ms(Math.max(...probe.latenciesMs))}`;
 }
 
 function floodLine(name: string, result: FloodResult): string {
@@ -56,6 +67,42 @@ async function run(edgeUrl: string, stack: AbuseStack | undefined): Promise<void
   say(`\n3. anonymous upload flood: ${UPLOADS} uploads of ${UPLOAD_BYTES / 1024} KB from one client, 10 at a time`);
   const uploads = await flood(anonymousUpload(edgeUrl, UPLOAD_BYTES), 10, UPLOADS / 10);
   say(`   ${floodLine('answers', uploads)} (201 = stored)`);
+
+  await uploadProbes(edgeUrl, stack);
+}
+
+async function uploadProbes(edgeUrl: string, stack: AbuseStack | undefined): Promise<void> {
+  const flags = `${edgeUrl}/api/v1/flags`;
+  if (stack?.tokenFor) {
+    say(`\n4. trickling uploads: ${TRICKLES} uploads from one FREE account, ${TRICKLES_PER_SECOND} opened a second, each sending 1 byte / 2 s (given up after ${TRICKLE_MAX_MS / 1000} s)`);
+    const [free, premium] = await Promise.all([stack.tokenFor('free@example.com'), stack.tokenFor('premium@example.com')]);
+    const seed = new FormData();
+    seed.append('file', new Blob([Buffer.alloc(1024, 0x61)]), 'mine.txt');
+    const stored = (await (await fetch(`${edgeUrl}/api/v1/upload`, { method: 'POST', body: seed, headers: { authorization: `Bearer ${premium}` } })).json()) as { files: Array<{ id: string }> };
+    const statusUrl = `${edgeUrl}/api/v1/upload/${stored.files[0]!.id}`;
+    const trickles = await trickleFlood(edgeUrl, free, TRICKLES, TRICKLES_PER_SECOND, TRICKLE_MAX_MS, statusUrl, premium);
+    say(`   uploads ended by: ${statuses(trickles.outcomes)}; the last after ${ms(trickles.slowestMs)}`);
+    say(`   ${probeLine('a PREMIUM user reads its upload status every 1 s', trickles.probe)}`);
+  } else {
+    say('\n4. trickling uploads: skipped (needs the own stack for account tokens)');
+  }
+
+  say(`\n5. IPv6 /64 sweep: ${SWEEP_ADDRESSES} anonymous uploads of 1 KB, each from another address of 2001:db8:5eed:1::/64 (named in X-Forwarded-For by a trusted proxy)`);
+  const sweep = await ipv6Sweep(edgeUrl, SWEEP_ADDRESSES, flags);
+  const firstRefusal = sweep.statuses.indexOf(429);
+  say(`   answers: ${statuses(countBy(sweep.statuses))}; first 429 at upload ${firstRefusal === -1 ? 'never' : firstRefusal + 1} (the /64 is one client)`);
+  say(`   ${probeLine('GET /api/v1/flags every 500 ms', sweep.probe)}`);
+
+  say(`\n6. over-cap chunked body: one anonymous chunked upload of preamble only (no part ever), as fast as it goes, up to ${OVER_CAP_MAX_BYTES / 1024 / 1024} MB`);
+  const overCap = await overCapChunked(edgeUrl, OVER_CAP_MAX_BYTES, flags);
+  say(`   answer ${overCap.status} after ${(overCap.bytesSent / 1024 / 1024).toFixed(1)} MB sent, ${ms(overCap.elapsedMs)}`);
+  say(`   ${probeLine('GET /api/v1/flags every 200 ms', overCap.probe)}`);
+}
+
+function countBy(values: number[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const value of values) counts[String(value)] = (counts[String(value)] ?? 0) + 1;
+  return counts;
 }
 
 function countStatus(outcomes: Array<{ status: number }>): Record<string, number> {

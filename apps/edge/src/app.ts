@@ -1,9 +1,11 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Express, RequestHandler } from 'express';
 import type { Redis } from 'ioredis';
 import { authenticate, type TokenVerifier } from '@tp/auth';
 import { createServiceApp, handlerChain } from '@tp/http';
 import type { Logger } from '@tp/logging';
 import type { ServiceMetrics } from '@tp/metrics';
+import { largestUploadRequestBytes } from '@tp/tiers';
 import type { EdgeConfig } from './config';
 import { mountDocs } from './docs/mount-docs';
 import { edgeHealthChecks } from './health/edge-health-checks';
@@ -12,7 +14,9 @@ import { createServiceProxy } from './proxy/create-service-proxy';
 import { authenticateCountingFailures } from './rate-limit/count-unauthorized';
 import { createRateLimiter } from './rate-limit/create-rate-limiter';
 import { bufferBody } from './limits/buffer-body';
-import { requestDeadlines } from './limits/request-deadlines';
+import { hasBody, requestDeadlines } from './limits/request-deadlines';
+import { countUploadBody, refuseOversizedUpload } from './limits/upload-body-cap';
+import { socketQueue } from './limits/socket-queue';
 import { upstreamGate } from './limits/upstream-gate';
 import { isStreamingPath, serviceRoutes, type ServiceRoute } from './routing/service-routes';
 import { corsPolicy } from './security/cors-policy';
@@ -41,29 +45,57 @@ const labelRoute =
     next();
   };
 
-/** One gate (in-flight cap) and one proxy (keep-alive agent) per service, shared by its routes. */
-interface Upstream {
+/** One gate (in-flight cap), one bounded wait for a socket and one proxy (keep-alive agent): one lane to a service. */
+interface Lane {
   gate: RequestHandler;
+  sockets: RequestHandler;
   proxy: RequestHandler;
+}
+
+/**
+ * Each service's lane, and for a service with upload routes a second, separate lane (its own
+ * in-flight cap and socket pool) for upload bodies: uploads that hold their sockets for minutes
+ * never make a status read of the same service wait for a socket (or get its 503).
+ */
+interface Upstream {
+  calls: Lane;
+  uploads?: Lane;
+}
+
+function lane(route: ServiceRoute, deps: EdgeAppDeps, onStream?: (req: IncomingMessage, res: ServerResponse) => void): Lane {
+  const { maxInFlight, maxSockets, queueTimeoutMs } = deps.config.limits.upstream;
+  return {
+    gate: upstreamGate(route.service, maxInFlight),
+    sockets: socketQueue(route.service, maxSockets, queueTimeoutMs),
+    proxy: createServiceProxy({
+      service: route.service,
+      target: route.target,
+      upstreamTimeoutMs: deps.config.upstreamTimeoutMs,
+      maxSockets,
+      logger: deps.logger,
+      onStream,
+    }),
+  };
 }
 
 function upstreams(routes: ServiceRoute[], deps: EdgeAppDeps): Map<string, Upstream> {
   const byService = new Map<string, Upstream>();
   for (const route of routes) {
-    if (byService.has(route.service)) continue;
-    byService.set(route.service, {
-      gate: upstreamGate(route.service, deps.config.limits.upstream.maxInFlight),
-      proxy: createServiceProxy({
-        service: route.service,
-        target: route.target,
-        upstreamTimeoutMs: deps.config.upstreamTimeoutMs,
-        maxSockets: deps.config.limits.upstream.maxSockets,
-        queueTimeoutMs: deps.config.limits.upstream.queueTimeoutMs,
-        logger: deps.logger,
-      }),
-    });
+    const upstream = byService.get(route.service) ?? { calls: lane(route, deps) };
+    if (route.streaming && !upstream.uploads) upstream.uploads = lane(route, deps, countUploadBody(largestUploadRequestBytes()));
+    byService.set(route.service, upstream);
   }
   return byService;
+}
+
+const laneChain = (via: Lane): RequestHandler => handlerChain([via.gate, via.sockets, forwardHeaders(), restoreOriginalUrl, via.proxy]);
+
+/** Streaming routes: a request with a body (an upload) takes the upload lane, any other call the service's usual one. */
+function dispatch(upstream: Upstream): RequestHandler {
+  const calls = laneChain(upstream.calls);
+  if (!upstream.uploads) return calls;
+  const uploads = handlerChain([refuseOversizedUpload(largestUploadRequestBytes()), laneChain(upstream.uploads)]);
+  return (req, res, next) => (hasBody(req) ? uploads : calls)(req, res, next);
 }
 
 function routeChain(route: ServiceRoute, deps: EdgeAppDeps, rateLimiter: RequestHandler, upstream: Upstream): RequestHandler[] {
@@ -80,7 +112,7 @@ function routeChain(route: ServiceRoute, deps: EdgeAppDeps, rateLimiter: Request
   if (route.rateLimited) chain.push(rateLimiter);
   // Only a complete request takes an upstream slot (uploads stream, bounded by their idle limit).
   if (!route.streaming) chain.push(bufferBody(deps.config.limits.maxBodyBytes));
-  chain.push(upstream.gate, forwardHeaders(), restoreOriginalUrl, upstream.proxy);
+  chain.push(dispatch(upstream));
   return chain;
 }
 
@@ -95,7 +127,7 @@ export function createApp(deps: EdgeAppDeps): Express {
   const routes = serviceRoutes(deps.config);
   const byService = upstreams(routes, deps);
   const onReject = deps.metrics ? countRateLimitRejections(deps.metrics.registry) : undefined;
-  const rateLimiter = createRateLimiter({ redis: deps.redis, logger: deps.logger, onReject, ...deps.config.rateLimit });
+  const rateLimiter = createRateLimiter({ redis: deps.redis, logger: deps.logger, onReject, ipv6Prefix: deps.config.clients.ipv6Prefix, ...deps.config.rateLimit });
   // Its own, smaller per-IP budget: each uncached round calls every dependency.
   const healthLimiter = createRateLimiter({
     redis: deps.redis,
@@ -103,12 +135,14 @@ export function createApp(deps: EdgeAppDeps): Express {
     onReject,
     windowMs: deps.config.rateLimit.windowMs,
     max: deps.config.health.rateLimitMax,
+    ipv6Prefix: deps.config.clients.ipv6Prefix,
     prefix: `${deps.config.rateLimit.prefix}health:`,
   });
   return createServiceApp({
     logger: deps.logger,
     jsonLimit: false,
-    trustProxy: deps.config.trustProxy,
+    // TRUSTED_PROXIES: only these peers (nginx, the ingress controller) may name the client.
+    trustProxy: deps.config.clients.trustedProxies,
     metrics: deps.metrics,
     before: [
       requestDeadlines(deps.config.limits, (req) => isStreamingPath(routes, req.path)),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   booleanFlag,
+  clientIdentityConfig,
   commaList,
   healthEndpointEnv,
   healthEndpointSettings,
@@ -12,7 +13,6 @@ import {
   servicePorts,
   trafficLimits,
   trafficLimitsEnv,
-  trustProxySetting,
   type Env,
 } from '@tp/config';
 
@@ -22,7 +22,7 @@ export function loadEdgeConfig(env?: Env) {
   return loadServiceConfig(
     {
       ports: servicePorts({ EDGE_PORT: 4000 }, { EDGE_METRICS_PORT: 9400 }),
-      pieces: { redisUrl: redisConfig, auth: keycloakConfig },
+      pieces: { redisUrl: redisConfig, auth: keycloakConfig, clients: clientIdentityConfig },
       env: {
         ...healthEndpointEnv,
         ...trafficLimitsEnv,
@@ -31,7 +31,6 @@ export function loadEdgeConfig(env?: Env) {
         UPLOAD_SERVICE_URL: httpUrl.default('http://127.0.0.1:4002'),
         FLAGS_SERVICE_URL: httpUrl.default('http://127.0.0.1:4004'),
         CORS_ORIGINS: commaList('*'),
-        TRUST_PROXY: trustProxySetting('loopback'),
         RATE_LIMIT_MAX: positiveInt(100),
         RATE_LIMIT_WINDOW_MS: positiveInt(60_000),
         RATE_LIMIT_PREFIX: z.string().min(1).default('rl:'),
@@ -52,7 +51,6 @@ export function loadEdgeConfig(env?: Env) {
         limits: trafficLimits(parsed),
         docs: { enabled: parsed.SWAGGER_ENABLED, adminOnly: parsed.SWAGGER_ADMIN_ONLY },
         corsOrigins: parsed.CORS_ORIGINS,
-        trustProxy: parsed.TRUST_PROXY,
         rateLimit: { max: parsed.RATE_LIMIT_MAX, windowMs: parsed.RATE_LIMIT_WINDOW_MS, prefix: parsed.RATE_LIMIT_PREFIX },
         upstreamTimeoutMs: parsed.UPSTREAM_TIMEOUT_MS,
         health: healthEndpointSettings(parsed),

@@ -1,4 +1,5 @@
 import type { Express } from 'express';
+import type { Redis } from 'ioredis';
 import type { TokenVerifier } from '@tp/auth';
 import type { Database } from '@tp/db';
 import { AccountCache, AccountStore, UserAccounts } from '@tp/entitlements';
@@ -13,6 +14,7 @@ import { AccountStorageQuota } from './quota/account-storage-quota';
 import { AccountStorageQuotaStore } from './quota/account-storage-quota-store';
 import { AnonymousQuota } from './quota/anonymous-quota';
 import { AnonymousQuotaStore } from './quota/anonymous-quota-store';
+import { UploadSlots } from './quota/upload-slots';
 import type { ObjectStorage } from './storage/object-storage';
 import { S3StorageEngine } from './uploads/s3-storage-engine';
 import { uploadRoutes, uploadStatusRoutes } from './uploads/upload-routes';
@@ -26,6 +28,8 @@ export interface UploadAppDeps {
   verifier: TokenVerifier;
   storage: ObjectStorage;
   queue: ProcessingQueue;
+  /** Upload slots (uploads in flight per account or anonymous client) are counted here, shared by every replica. */
+  redis: Redis;
   /** Local flag evaluation: `premium-tools` gates batch uploads (503 while off). */
   flags: FeatureFlagClient;
   logger: Logger;
@@ -53,6 +57,7 @@ export function createApp(deps: UploadAppDeps): Express {
     deps.queue,
     {
       ipHashSecret: deps.config.ipHashSecret,
+      ipv6Prefix: deps.config.clients.ipv6Prefix,
       anonymousTtlMs: deps.config.anonymousTtlMs,
       downloadUrlTtlSeconds: deps.config.downloadUrlTtlSeconds,
       premiumToolsEnabled: (caller) => deps.flags.isEnabled('premium-tools', caller ?? {}),
@@ -67,8 +72,8 @@ export function createApp(deps: UploadAppDeps): Express {
     metrics: deps.metrics,
     // Multipart bodies are streamed by multer; no JSON body parser (it would not touch them anyway).
     jsonLimit: false,
-    // Anonymous uploads are keyed by client IP: believe X-Forwarded-For only from the edge (loopback by default).
-    trustProxy: deps.config.trustProxy,
+    // Anonymous uploads are keyed by client IP: believe X-Forwarded-For only from the edge's addresses (TRUSTED_PROXIES).
+    trustProxy: deps.config.clients.trustedProxies,
     healthChecks: [
       { name: 'postgres', required: true, readiness: true, run: deps.database.ping },
       { name: 's3', required: true, readiness: true, run: () => deps.storage.ping() },
@@ -80,7 +85,8 @@ export function createApp(deps: UploadAppDeps): Express {
       const api = new ApiRegistry();
       app.use(uploadStatusRoutes(service, deps.verifier, api));
       const storage = new S3StorageEngine(deps.storage, uploads, deps.logger);
-      app.use(uploadRoutes({ service, quota, accountQuota, verifier: deps.verifier, storage, count }, api));
+      const slots = new UploadSlots(deps.redis, deps.config.slots);
+      app.use(uploadRoutes({ service, quota, accountQuota, slots, pace: deps.config.pace, verifier: deps.verifier, storage, count }, api));
       // Internal: the edge merges this fragment into /docs/openapi.json.
       app.get('/openapi.json', openApiHandler(api));
     },

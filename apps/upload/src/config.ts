@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  clientIdentityConfig,
   databaseConfig,
   httpUrl,
   keycloakConfig,
@@ -10,7 +11,6 @@ import {
   positiveInt,
   redisConfig,
   servicePorts,
-  trustProxySetting,
   type Env,
 } from '@tp/config';
 import { entitlementConfig } from '@tp/entitlements';
@@ -23,8 +23,11 @@ const uploadEnv = {
   /** The worker process (worker-main.ts) listens on its own ports; it reads this same config. */
   UPLOAD_WORKER_PORT: port(4005),
   UPLOAD_WORKER_METRICS_PORT: metricsPort,
-  /** Whose X-Forwarded-For we believe: only the edge on loopback by default (anonymous IP hashing). */
-  UPLOAD_TRUST_PROXY: trustProxySetting('loopback'),
+  /** Redis key prefix of the upload slots (uploads in flight per account or anonymous client). */
+  UPLOAD_SLOT_PREFIX: z.string().min(1).default('upload-slots:'),
+  /** An upload body slower than this on average over UPLOAD_MIN_RATE_WINDOW_MS is cut with 408 (its slot freed). */
+  UPLOAD_MIN_BYTES_PER_SECOND: positiveInt(8 * 1024),
+  UPLOAD_MIN_RATE_WINDOW_MS: positiveInt(30_000),
   UPLOAD_IP_HASH_SECRET: z.string().min(16).default(DEV_IP_HASH_SECRET),
   ANONYMOUS_UPLOAD_TTL_HOURS: positiveInt(24),
   /** Per client IP (hashed), over a rolling window: files and bytes of anonymous uploads. */
@@ -68,7 +71,16 @@ export function loadUploadConfig(env?: Env) {
   return loadServiceConfig(
     {
       ports: servicePorts({ UPLOAD_PORT: 4002 }, { UPLOAD_METRICS_PORT: 9402 }),
-      pieces: { database: databaseConfig, redisUrl: redisConfig, auth: keycloakConfig, flags: featureFlagConfig, entitlements: entitlementConfig, storage: storageConfig },
+      pieces: {
+        database: databaseConfig,
+        redisUrl: redisConfig,
+        auth: keycloakConfig,
+        flags: featureFlagConfig,
+        entitlements: entitlementConfig,
+        storage: storageConfig,
+        // TRUSTED_PROXIES: the edge's addresses (anonymous quota and slots are per client IP).
+        clients: clientIdentityConfig,
+      },
       env: uploadEnv,
       rules: [
         {
@@ -80,7 +92,8 @@ export function loadUploadConfig(env?: Env) {
       settings: (parsed) => ({
         workerPort: parsed.UPLOAD_WORKER_PORT,
         workerMetricsPort: metricsPortSetting(parsed.UPLOAD_WORKER_METRICS_PORT, parsed.NODE_ENV, 9405),
-        trustProxy: parsed.UPLOAD_TRUST_PROXY,
+        slots: { prefix: parsed.UPLOAD_SLOT_PREFIX },
+        pace: { minBytesPerSecond: parsed.UPLOAD_MIN_BYTES_PER_SECOND, windowMs: parsed.UPLOAD_MIN_RATE_WINDOW_MS },
         ipHashSecret: parsed.UPLOAD_IP_HASH_SECRET,
         anonymousTtlMs: parsed.ANONYMOUS_UPLOAD_TTL_HOURS * 3_600_000,
         anonymousQuota: {

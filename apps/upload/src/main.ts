@@ -27,7 +27,7 @@ void runService({
     await storage.ensureBucket().catch((err: unknown) => logger.warn({ err }, 'Could not ensure the upload bucket exists'));
     const { client: flags } = await startFeatureFlags(parts, database.db);
     const entitlements = startEntitlementCache(parts);
-    return createApp({ config, database, verifier, storage, queue, flags, logger, metrics, entitlements });
+    return createApp({ config, database, verifier, storage, queue, redis, flags, logger, metrics, entitlements });
   },
   server: (config) => ({ requestTimeoutMs: config.requestTimeoutMs }),
 });

@@ -31,10 +31,14 @@ export interface ComposeService {
 }
 
 /** The fully interpolated model Compose would run. */
-export function resolvedCompose(envFile: string): { services: Record<string, ComposeService> } {
+export interface ComposeNetwork {
+  ipam?: { config?: Array<{ subnet?: string }> };
+}
+
+export function resolvedCompose(envFile: string): { services: Record<string, ComposeService>; networks?: Record<string, ComposeNetwork | null> } {
   const result = composeConfig(envFile);
   if (result.status !== 0) throw new Error(`docker-compose config failed:\n${result.stderr}`);
-  return parse(result.stdout) as { services: Record<string, ComposeService> };
+  return parse(result.stdout) as { services: Record<string, ComposeService>; networks?: Record<string, ComposeNetwork | null> };
 }
 
 /** A port entry as host address + target, whichever syntax docker-compose printed. */

@@ -140,20 +140,6 @@ export function metricsPortSetting(value: number | undefined, nodeEnv: string, f
   return value ?? (nodeEnv === 'test' ? 0 : fallback);
 }
 
-/**
- * Express `trust proxy`: 'false' | 'true' | hop count | subnet list ('loopback', '10.0.0.0/8,…').
- * Explicit, so a client IP is never read from a forgeable X-Forwarded-For by accident.
- */
-export const trustProxySetting = (fallback: string) =>
-  z
-    .string()
-    .default(fallback)
-    .transform((value): boolean | number | string => {
-      if (value === 'false') return false;
-      if (value === 'true') return true;
-      return /^\d+$/.test(value) ? Number(value) : value;
-    });
-
 const nonNegativeInt = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
 
 /**

@@ -3,3 +3,4 @@ export * from './env-schemas';
 export { configPiece, databaseConfig, keycloakConfig, redisConfig, servicePorts, type ConfigPiece, type ListenPorts, type ParsedEnv } from './config-piece';
 export { loadServiceConfig, type EnvRule, type ServiceConfig, type ServiceConfigSpec } from './load-service-config';
 export { refuseInProduction } from './refuse-in-production';
+export { clientIdentityConfig, clientIdentityEnv, type ClientIdentitySettings } from './client-identity-env';

@@ -13,8 +13,8 @@ export interface ServiceAppOptions {
   healthChecks?: HealthCheck[];
   /** Max JSON body, e.g. '100kb'. `false` mounts no body parser (the edge streams bodies). */
   jsonLimit?: string | false;
-  /** Express `trust proxy`; explicit so client IPs are never taken from a forgeable header by accident. */
-  trustProxy?: boolean | number | string;
+  /** Express `trust proxy`: the addresses (CIDR list, TRUSTED_PROXIES) whose X-Forwarded-For is believed; none by default. */
+  trustProxy?: readonly string[];
   /** Middleware that must run before health and routes (e.g. the edge's helmet and CORS). */
   before?: RequestHandler[];
   /** Request count, latency and error metrics by route template (served by startServer's metrics port). */
@@ -32,7 +32,8 @@ export interface ServiceAppOptions {
 export function createServiceApp(options: ServiceAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', options.trustProxy ?? false);
+  // An address list only (proxy-addr), never `true` or a hop count: a client can never name its own IP.
+  app.set('trust proxy', options.trustProxy ? [...options.trustProxy] : false);
   // Metrics and the request line come from one completion listener (pino-http's).
   const onResponse = options.metrics ? httpMetricsRecorder(options.metrics) : undefined;
   const requestLogger = createRequestLogger(options.logger, { ignorePaths: ['/health', '/health/ready'], onResponse });

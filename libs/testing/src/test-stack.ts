@@ -98,7 +98,13 @@ export async function startTestStack<S extends StackService = never>(options: Te
     REDIS_URL: redisUrl,
     ...keycloakEnvFor(idp),
     ...(name === 'upload' && s3
-      ? { S3_ENDPOINT: s3.endpoint, S3_BUCKET: `uploads-${unique}`, UPLOAD_QUEUE_NAME: `upload-test-${unique}`, UPLOAD_QUEUE_PREFIX: `bull-test-${unique}` }
+      ? {
+          S3_ENDPOINT: s3.endpoint,
+          S3_BUCKET: `uploads-${unique}`,
+          UPLOAD_QUEUE_NAME: `upload-test-${unique}`,
+          UPLOAD_QUEUE_PREFIX: `bull-test-${unique}`,
+          UPLOAD_SLOT_PREFIX: `upload-slots-test:${unique}:`,
+        }
       : {}),
     ...options.env,
     ...options.serviceEnv?.[name],

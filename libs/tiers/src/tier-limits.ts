@@ -8,6 +8,8 @@ export interface TierLimits {
   maxFileSizeBytes: number;
   maxFilesPerRequest: number;
   batchUploads: boolean;
+  /** UPLOAD_MAX_CONCURRENT: uploads one account may have in flight at once (anonymous clients get FREE's). */
+  maxConcurrentUploads: number;
   /** Whether this tier sees ads at all; the FEATURE_ADS_ENABLED kill switch can still turn them off. */
   ads: boolean;
   queuePriority: QueuePriority;
@@ -16,11 +18,12 @@ export interface TierLimits {
 const MB = 1024 * 1024;
 
 export const TIER_LIMITS: Readonly<Record<Tier, Readonly<TierLimits>>> = {
-  FREE: { maxFileSizeBytes: 15 * MB, maxFilesPerRequest: 1, batchUploads: false, ads: true, queuePriority: 'normal' },
+  FREE: { maxFileSizeBytes: 15 * MB, maxFilesPerRequest: 1, batchUploads: false, maxConcurrentUploads: 2, ads: true, queuePriority: 'normal' },
   PREMIUM: {
     maxFileSizeBytes: 200 * MB,
     maxFilesPerRequest: 20,
     batchUploads: true,
+    maxConcurrentUploads: 4,
     ads: false,
     queuePriority: 'priority',
   },

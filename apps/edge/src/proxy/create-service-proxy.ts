@@ -2,7 +2,7 @@ import { Agent, type ClientRequest, type IncomingMessage, type ServerResponse } 
 import type { Socket } from 'node:net';
 import type { RequestHandler, Response } from 'express';
 import { createProxyMiddleware } from 'http-proxy-middleware';
-import { BadGatewayError, GatewayTimeoutError, ServiceUnavailableError, toErrorBody, type HttpError } from '@tp/errors';
+import { BadGatewayError, GatewayTimeoutError, toErrorBody, type HttpError } from '@tp/errors';
 import type { Logger } from '@tp/logging';
 import { restoreClientHeaders } from '../security/upstream-headers';
 import { answeredInFull, onUpstreamResponse } from './early-response';
@@ -12,14 +12,14 @@ export interface ServiceProxyOptions {
   target: string;
   /** Idle time on the upstream socket before we give up with 504 (a streaming upload is never idle). */
   upstreamTimeoutMs: number;
-  /** Connections to this service; requests beyond wait for one, at most queueTimeoutMs (then 503). */
+  /** Connections to this service (socketQueue admits at most this many requests at once). */
   maxSockets: number;
-  queueTimeoutMs: number;
   logger: Logger;
+  /** Called as the request starts streaming to the service (the upload lane counts chunked bodies here). */
+  onStream?: (req: IncomingMessage, res: ServerResponse) => void;
 }
 
 const UPSTREAM_TIMEOUT = 'UPSTREAM_TIMEOUT';
-const UPSTREAM_BUSY = 'UPSTREAM_BUSY';
 /** The edge gave up on the client's request itself (request-deadlines.ts answered already). */
 const CLIENT_DEADLINE = 'CLIENT_DEADLINE';
 const UPSTREAM_REQUEST = 'upstreamRequest';
@@ -42,9 +42,6 @@ function upstreamError(err: NodeJS.ErrnoException, service: string): HttpError {
   if (err.code === UPSTREAM_TIMEOUT || err.code === 'ETIMEDOUT') {
     return new GatewayTimeoutError(`The ${service} service did not answer in time`);
   }
-  if (err.code === UPSTREAM_BUSY) {
-    return new ServiceUnavailableError(`The ${service} service is at capacity, retry shortly`, { headers: { 'retry-after': '1' } });
-  }
   return new BadGatewayError(`The ${service} service is unavailable`);
 }
 
@@ -63,37 +60,6 @@ function sendError(res: ServerResponse | Socket, req: IncomingMessage, error: Ht
   res.end(JSON.stringify(body));
 }
 
-type AgentInternals = {
-  addRequest: (request: ClientRequest, options: unknown) => void;
-  getName: (options: unknown) => string;
-  /** Requests waiting for a socket, by connection name (absent or empty when none wait). */
-  requests: Record<string, ClientRequest[] | undefined>;
-};
-
-/**
- * Node queues a request for a free socket without any time limit; this agent gives each
- * request one only within `queueTimeoutMs` (then 503). `addRequest` is where http.Agent
- * receives every request it will carry: it hands over a free socket, opens one, or queues the
- * request in `requests[name]`. Only a queued request gets a timer, so the common case (a free
- * keep-alive socket) costs no timer and no listeners.
- */
-function boundedAgent(maxSockets: number, queueTimeoutMs: number): Agent {
-  const agent = keepAliveAgent(maxSockets);
-  const internals = agent as unknown as AgentInternals;
-  const addRequest = internals.addRequest.bind(agent);
-  internals.addRequest = (request, options) => {
-    addRequest(request, options);
-    const queue = internals.requests[internals.getName(options)];
-    if (!queue || queue[queue.length - 1] !== request) return;
-    const timer = setTimeout(() => {
-      request.destroy(Object.assign(new Error('No upstream connection free in time'), { code: UPSTREAM_BUSY }));
-    }, queueTimeoutMs);
-    request.once('socket', () => clearTimeout(timer));
-    request.once('close', () => clearTimeout(timer));
-  };
-  return agent;
-}
-
 /**
  * Streams the request to the service (uploads) or sends the body the edge read (buffer-body.ts),
  * and streams the response back. Headers were reduced to the allowed ones by forwardHeaders.
@@ -101,7 +67,7 @@ function boundedAgent(maxSockets: number, queueTimeoutMs: number): Agent {
 export function createServiceProxy(options: ServiceProxyOptions): RequestHandler {
   return createProxyMiddleware<IncomingMessage, ServerResponse>({
     target: options.target,
-    agent: boundedAgent(options.maxSockets, options.queueTimeoutMs),
+    agent: keepAliveAgent(options.maxSockets),
     // The edge sets X-Forwarded-* itself (http-proxy's xfwd appends to whatever the client sent).
     xfwd: false,
     // The service sees its own host; the public one is in X-Forwarded-Host.
@@ -116,6 +82,7 @@ export function createServiceProxy(options: ServiceProxyOptions): RequestHandler
         proxyReq.setTimeout(options.upstreamTimeoutMs, () => {
           proxyReq.destroy(Object.assign(new Error('Upstream idle timeout'), { code: UPSTREAM_TIMEOUT }));
         });
+        options.onStream?.(req, res);
       },
       // Hop-by-hop: the service's keep-alive with the edge says nothing about the client's
       // connection (http-proxy then answers per the client's own Connection header). A service

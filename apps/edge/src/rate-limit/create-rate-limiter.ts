@@ -1,8 +1,9 @@
 import type { RequestHandler } from 'express';
-import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import { rateLimit } from 'express-rate-limit';
 import type { Redis } from 'ioredis';
 import { RedisStore } from 'rate-limit-redis';
 import { TooManyRequestsError } from '@tp/errors';
+import { clientKey } from '@tp/http';
 import type { Logger } from '@tp/logging';
 import { ResilientRedisStore } from './resilient-redis-store';
 
@@ -12,12 +13,11 @@ export interface RateLimiterOptions {
   windowMs: number;
   prefix: string;
   logger: Logger;
+  /** CLIENT_IPV6_PREFIX: an IPv6 client is its whole network of this size (clientKey, libs/http). */
+  ipv6Prefix: number;
   /** Called for every rejected request (the rate_limit_rejections_total metric). */
   onReject?: (keyType: 'user' | 'ip') => void;
 }
-
-// IPv6 clients usually own a whole /56; counting per address would let one client rotate freely.
-const IPV6_SUBNET = 56;
 
 /** A warning per failure burst, not per request, while Redis is down. */
 function throttledWarning(logger: Logger, intervalMs = 10_000) {
@@ -51,7 +51,8 @@ export function createRateLimiter(options: RateLimiterOptions): RequestHandler {
     standardHeaders: 'draft-8',
     // The double-count check allocates a Map per request; one limiter instance serves every
     // route here, so it cannot double count and the check is pure hot-path cost.
-    validate: { singleCount: false },
+    // keyGeneratorIpFallback: the key is clientKey's (IPv6 grouped by network), not the raw req.ip it warns about.
+    validate: { singleCount: false, keyGeneratorIpFallback: false },
     legacyHeaders: false,
     store,
     passOnStoreError: true,
@@ -59,7 +60,7 @@ export function createRateLimiter(options: RateLimiterOptions): RequestHandler {
     logger: { error: () => undefined, warn: (...args: unknown[]) => options.logger.warn(args.map(String).join(' ')) },
     identifier: (req) => (req.identity ? 'per-user' : 'per-ip'),
     keyGenerator: (req) =>
-      req.identity ? `user:${req.identity.userId}` : `ip:${ipKeyGenerator(req.ip ?? '0.0.0.0', IPV6_SUBNET)}`,
+      req.identity ? `user:${req.identity.userId}` : `ip:${clientKey(req.ip ?? '0.0.0.0', options.ipv6Prefix)}`,
     // Retry-After and the RateLimit headers are already set; the error middleware renders the body.
     handler: (req, _res, next) => {
       options.onReject?.(req.identity ? 'user' : 'ip');

@@ -36,9 +36,10 @@ export const UPSTREAM_HEADERS: ReadonlySet<string> = new Set([
 /**
  * Replaces the request's headers, just before the proxy copies them, by what the service may
  * receive: the allowed ones, and X-Forwarded-For/-Proto/-Host from what the edge itself saw.
- * A client's own X-Forwarded-* values survive only where Express's `trust proxy` trusts the
- * hop that sent them (`req.ips` is the trusted part of the chain), so a client cannot choose
- * the IP a service counts quotas by. (The proxy names the target as Host.)
+ * X-Forwarded-For is exactly the one client address the edge resolved (`req.ip`: the socket
+ * peer, or the address a TRUSTED_PROXIES peer named), never a chain, so a service trusting the
+ * edge reads one unambiguous client, and a client cannot choose the IP quotas count by. (The
+ * proxy names the target as Host.)
  */
 export function forwardHeaders(): RequestHandler {
   return (req, res, next) => {
@@ -47,10 +48,7 @@ export function forwardHeaders(): RequestHandler {
     for (const name in req.headers) {
       if (UPSTREAM_HEADERS.has(name)) headers[name] = req.headers[name];
     }
-    const trusted = req.ips.join(', ');
-    const peer = req.socket.remoteAddress;
-    const forwardedFor = peer ? (trusted ? `${trusted}, ${peer}` : peer) : trusted;
-    if (forwardedFor) headers['x-forwarded-for'] = forwardedFor;
+    if (req.ip) headers['x-forwarded-for'] = req.ip;
     headers['x-forwarded-proto'] = req.protocol;
     if (req.host) headers['x-forwarded-host'] = req.host;
     // http-proxy reads the client's own Connection header when it relays the answer; the

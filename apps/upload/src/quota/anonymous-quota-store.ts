@@ -22,6 +22,7 @@ export interface Reservation {
 export interface NewReservation {
   objectKey: string;
   ipHash: string;
+  ipNetworkHash: string;
   expiresAt: Date;
   reservedBytes: number;
 }
@@ -45,12 +46,13 @@ export class AnonymousQuotaStore {
     });
   }
 
-  /** The IP hash's uploads since `since` that are stored or streaming, oldest first. */
-  async countedSince(tx: DbTransaction, ipHash: string, since: Date): Promise<CountedUpload[]> {
+  /** The client's (or, `network`, its wider network's) uploads since `since` that are stored or streaming, oldest first. */
+  async countedSince(tx: DbTransaction, scope: 'client' | 'network', hash: string, since: Date): Promise<CountedUpload[]> {
+    const column = scope === 'client' ? uploads.ipHash : uploads.ipNetworkHash;
     return tx
       .select({ createdAt: uploads.createdAt, bytes: heldBytes })
       .from(uploads)
-      .where(and(eq(uploads.ipHash, ipHash), gt(uploads.createdAt, since), ne(uploads.status, 'failed')))
+      .where(and(eq(column, hash), gt(uploads.createdAt, since), ne(uploads.status, 'failed')))
       .orderBy(uploads.createdAt);
   }
 

@@ -14,8 +14,13 @@ export interface AnonymousQuotaSettings {
   storageCapBytes: number;
 }
 
+/** The wider network (an IPv6 /48) may upload this many times a client's files and bytes. */
+export const NETWORK_QUOTA_FACTOR = 10;
+
 export interface ReservationRequest {
   ipHash: string;
+  /** The client's wider network (clientKeys' `network`), hashed like `ipHash`. */
+  ipNetworkHash: string;
   expiresAt: Date;
   /** What the upload may grow to: its declared length or the file limit, whichever is smaller. */
   bytes: number;
@@ -52,12 +57,17 @@ export class AnonymousQuota {
     return withDatabase(() =>
       this.store.locked(async (tx) => {
         const now = this.clock().getTime();
-        const counted = await this.store.countedSince(tx, request.ipHash, new Date(now - this.settings.windowMs));
-        const refusal = this.checkClient(counted, request.bytes, now) ?? this.checkStorage(await this.store.storedAnonymous(tx), request.bytes, now);
+        const since = new Date(now - this.settings.windowMs);
+        const client = await this.store.countedSince(tx, 'client', request.ipHash, since);
+        const refusal =
+          this.checkClient(client, request.bytes, now, 'client') ??
+          this.checkClient(await this.store.countedSince(tx, 'network', request.ipNetworkHash, since), request.bytes, now, 'network') ??
+          this.checkStorage(await this.store.storedAnonymous(tx), request.bytes, now);
         if (refusal) throw refusal;
         return this.store.insertReservation(tx, {
           objectKey: opaqueObjectKey(),
           ipHash: request.ipHash,
+          ipNetworkHash: request.ipNetworkHash,
           expiresAt: request.expiresAt,
           reservedBytes: request.bytes,
         });
@@ -69,21 +79,26 @@ export class AnonymousQuota {
     return withDatabase(() => this.store.release(reservation.id));
   }
 
-  private checkClient(counted: CountedUpload[], bytes: number, now: number): TooManyRequestsError | undefined {
-    const { files, bytes: byteQuota, windowMs } = this.settings;
+  /** One client's quota, or (`network`) its wider network's at NETWORK_QUOTA_FACTOR times the numbers. */
+  private checkClient(counted: CountedUpload[], bytes: number, now: number, scope: 'client' | 'network'): TooManyRequestsError | undefined {
+    const factor = scope === 'client' ? 1 : NETWORK_QUOTA_FACTOR;
+    const [files, byteQuota, windowMs] = [this.settings.files * factor, this.settings.bytes * factor, this.settings.windowMs];
     const hours = Math.round(windowMs / 3_600_000);
+    const who = scope === 'client' ? 'Anonymous uploads' : 'Anonymous uploads from one network';
     const sum = (uploads: CountedUpload[]) => uploads.reduce((total, upload) => total + upload.bytes, 0);
     if (counted.length + 1 > files) {
       const at = freedAt(counted, windowMs, (left) => left.length + 1 <= files);
-      return refuse(`Anonymous uploads are limited to ${files} files per ${hours} h: ${SIGN_IN}, or retry later`, secondsUntil(at, now), {
+      return refuse(`${who} are limited to ${files} files per ${hours} h: ${SIGN_IN}, or retry later`, secondsUntil(at, now), {
         quota: 'files',
+        scope,
         limit: files,
       });
     }
     if (sum(counted) + bytes > byteQuota) {
       const at = freedAt(counted, windowMs, (left) => sum(left) + bytes <= byteQuota);
-      return refuse(`Anonymous uploads are limited to ${byteQuota} bytes per ${hours} h: ${SIGN_IN}, or retry later`, secondsUntil(at, now), {
+      return refuse(`${who} are limited to ${byteQuota} bytes per ${hours} h: ${SIGN_IN}, or retry later`, secondsUntil(at, now), {
         quota: 'bytes',
+        scope,
         limit: byteQuota,
       });
     }

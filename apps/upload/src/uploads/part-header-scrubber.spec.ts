@@ -1,4 +1,4 @@
-import { PartHeaderScrubber, multipartBoundary } from './part-header-scrubber';
+import { AmbiguousMultipartError, PartHeaderScrubber, multipartBoundary } from './part-header-scrubber';
 
 const BOUNDARY = '----scrub-test-7f2a';
 
@@ -15,8 +15,8 @@ function form(parts: Array<{ name: string; filename?: string; body: Buffer | str
 }
 
 /** Scrubs `input` cut into `size`-byte chunks, as a socket would deliver it. */
-function scrubInChunks(input: Buffer, size: number): Buffer {
-  const scrubber = new PartHeaderScrubber(BOUNDARY);
+function scrubInChunks(input: Buffer, size: number, boundary = BOUNDARY): Buffer {
+  const scrubber = new PartHeaderScrubber(boundary);
   const out: Buffer[] = [];
   for (let offset = 0; offset < input.length; offset += size) out.push(scrubber.scrub(input.subarray(offset, offset + size)));
   return Buffer.concat(out);
@@ -70,11 +70,55 @@ describe('PartHeaderScrubber', () => {
   });
 });
 
+describe('PartHeaderScrubber: where busboy could read the body differently', () => {
+  const head = `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="a.bin"\r\n\r\n`;
+
+  it('refuses a delimiter followed by neither CRLF nor --, instead of guessing', () => {
+    const body = Buffer.from(`${head}x\r\n--${BOUNDARY}X\u0007junk\r\n\r\nmore`);
+    expect(() => scrubInChunks(body, 7)).toThrow(AmbiguousMultipartError);
+  });
+
+  it('refuses a delimiter inside a header block, also one that only scrubbing would make', () => {
+    const inside = Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data\r\n--${BOUNDARY}\r\nX: y\r\n\r\nbody`);
+    expect(() => scrubInChunks(inside, 5)).toThrow(AmbiguousMultipartError);
+    const made = Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="a\r\u0001\n--${BOUNDARY}"\r\n\r\nbody`);
+    expect(() => scrubInChunks(made, 64)).toThrow(AmbiguousMultipartError);
+  });
+
+  it('refuses a header block past 16 KiB', () => {
+    const body = Buffer.from(`--${BOUNDARY}\r\nX-Long: ${'a'.repeat(17 * 1024)}\r\n\r\n`);
+    expect(() => scrubInChunks(body, 1024)).toThrow(AmbiguousMultipartError);
+  });
+
+  it('matches a non-ASCII boundary as UTF-8 bytes, as busboy does', () => {
+    const boundary = 'grenzé';
+    const body = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a\u0007.txt"\r\n\r\nx\r\n--${boundary}--\r\n`, 'utf8');
+    const expected = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\nx\r\n--${boundary}--\r\n`, 'utf8');
+    expect(scrubInChunks(body, 3, boundary)).toEqual(expected);
+  });
+
+  it('passes a file of every byte value, control bytes and CRLFs included, through unchanged', () => {
+    const content = Buffer.from(Array.from({ length: 4096 }, (_, index) => (index * 7) % 256));
+    const body = form([{ name: 'file', filename: 'all.bin', body: content }]);
+    for (const size of [1, 5, 64, body.length]) expect(scrubInChunks(body, size)).toEqual(body);
+  });
+});
+
 describe('multipartBoundary', () => {
+  it("takes the boundary busboy takes from a header with a decoy inside a quoted parameter", () => {
+    expect(multipartBoundary('multipart/form-data; x="; boundary=AAA"; boundary=BBB')).toBe('BBB');
+  });
+
+  it('is busboy’s own parser: the busboy this imports is the one multer runs', () => {
+    const multerDir = require.resolve('multer').replace(/index\.js$/, '');
+    expect(require.resolve('busboy', { paths: [multerDir] })).toBe(require.resolve('busboy'));
+  });
+
   it('reads a plain or quoted boundary and nothing else', () => {
     expect(multipartBoundary('multipart/form-data; boundary=----abc')).toBe('----abc');
     expect(multipartBoundary('multipart/form-data; charset=utf-8; boundary="a b:c"')).toBe('a b:c');
     expect(multipartBoundary('multipart/form-data')).toBeUndefined();
     expect(multipartBoundary(undefined)).toBeUndefined();
+    expect(multipartBoundary('text/plain; boundary=abc')).toBeUndefined();
   });
 });

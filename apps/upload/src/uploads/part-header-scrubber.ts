@@ -1,55 +1,83 @@
 import type { IncomingMessage } from 'node:http';
 import type { Writable } from 'node:stream';
+import { parseContentType } from 'busboy/lib/utils.js';
+import { ValidationError } from '@tp/errors';
+import { refusal } from './upload-outcome';
 
 const CR = 13;
 const LF = 10;
 const TAB = 9;
 const DASH = 45;
 const HEADER_END = [CR, LF, CR, LF];
-/** busboy refuses part headers past 16 KiB anyway; past this we stop looking. */
-const MAX_HEADER_BYTES = 64 * 1024;
+/** busboy refuses part headers past 16 KiB; past this the request is refused here. */
+const MAX_HEADER_BYTES = 16 * 1024;
 const EMPTY = Buffer.alloc(0);
+const CRLF = Buffer.from('\r\n');
 
 /** C0 controls other than the TAB, CR and LF that frame headers, and DEL. */
 const isStrayControl = (byte: number) => (byte < 0x20 && byte !== TAB && byte !== CR && byte !== LF) || byte === 0x7f;
 
-/** The `boundary` parameter of a multipart Content-Type, if any. */
+/**
+ * The `boundary` of a multipart/form-data Content-Type, read by busboy's own parser (the one
+ * multer's busboy reads it with), so the scrubber and busboy can never disagree on it:
+ * `x="; boundary=AAA"; boundary=BBB` is BBB to both.
+ */
 export function multipartBoundary(contentType: string | undefined): string | undefined {
-  const match = /;\s*boundary=(?:"([^"]{1,200})"|([^;\s]{1,200}))/i.exec(contentType ?? '');
-  return match ? (match[1] ?? match[2]) : undefined;
+  const parsed = contentType ? parseContentType(contentType) : undefined;
+  if (parsed?.type !== 'multipart' || parsed.subtype !== 'form-data') return undefined;
+  return typeof parsed.params.boundary === 'string' ? parsed.params.boundary : undefined;
 }
 
+export class AmbiguousMultipartError extends Error {
+  constructor(what: string) {
+    super(`Ambiguous multipart body: ${what}`);
+    this.name = 'AmbiguousMultipartError';
+  }
+}
+
+type State = 'body' | 'lead' | 'headers' | 'epilogue';
+
 /**
- * Removes stray control bytes from multipart part headers, never from part bodies.
+ * Removes stray control bytes from multipart part headers, never from anything else.
  *
  * WHY: browsers (and undici's FormData) escape only CR, LF and `"` in a filename (WHATWG
  * multipart/form-data), so a file named `a\u0007b.txt` arrives with a raw BEL byte in its
- * Content-Disposition header. busboy refuses any control byte in a header as a "Malformed
- * part header", which turned a harmless name into a 400. With the bytes removed here the name
- * reaches sanitizeFilename like any other. Works chunk by chunk: a delimiter may straddle two
- * chunks, and bytes are only ever dropped, never held back, so there is nothing to flush.
+ * Content-Disposition header, which busboy refuses as a "Malformed part header".
+ *
+ * It follows busboy's framing exactly (the same boundary, the delimiter `CRLF--boundary` as
+ * UTF-8 bytes, found anywhere busboy's stream search finds it) and scrubs only a header block
+ * busboy will parse as one: a delimiter followed by CRLF, up to the first CRLF CRLF. Where the
+ * two could read the body differently the request is refused (AmbiguousMultipartError): a
+ * delimiter followed by neither CRLF nor `--`, a delimiter inside a header block (counted on
+ * the scrubbed bytes busboy sees), or a header block past 16 KiB. Bytes are only ever dropped
+ * from header blocks, never held back, so there is nothing to flush; body bytes pass untouched.
  */
 export class PartHeaderScrubber {
   private readonly delimiter: Buffer;
   /** The previous body bytes that could start a delimiter (at most its length - 1). */
   private tail: Buffer;
-  private inHeaders = false;
+  private state: State = 'body';
+  private leadByte = 0;
   private headerBytes = 0;
   private headerEndMatched = 0;
-  private dashes = 0;
-  private epilogue = false;
+  /** Bytes of a delimiter matched so far in the lead and header bytes (CR occurs only at its start). */
+  private delimiterMatched = 0;
 
   constructor(boundary: string) {
-    this.delimiter = Buffer.from(`\r\n--${boundary}`, 'latin1');
-    // The first delimiter may open the body without a CRLF of its own.
-    this.tail = Buffer.from('\r\n');
+    // busboy: new StreamSearch(`\r\n--${boundary}`), a string needle, i.e. UTF-8.
+    this.delimiter = Buffer.from(`\r\n--${boundary}`);
+    // busboy writes a CRLF before the body: the first delimiter needs none of its own.
+    this.tail = CRLF;
   }
 
+  /** The bytes busboy should parse for `chunk`; throws AmbiguousMultipartError. */
   scrub(chunk: Buffer): Buffer {
     const out: Buffer[] = [];
     let rest = chunk;
-    while (rest.length > 0 && !this.epilogue) {
-      rest = this.inHeaders ? this.scrubHeaders(rest, out) : this.passBody(rest, out);
+    while (rest.length > 0 && this.state !== 'epilogue') {
+      if (this.state === 'body') rest = this.passBody(rest, out);
+      else if (this.state === 'lead') rest = this.passLead(rest, out);
+      else rest = this.scrubHeaders(rest, out);
     }
     if (rest.length > 0) out.push(rest);
     if (out.length === 1) return out[0]!;
@@ -69,12 +97,34 @@ export class PartHeaderScrubber {
     }
     const end = at + this.delimiter.length;
     out.push(rest.subarray(0, end));
-    this.inHeaders = true;
-    this.headerBytes = 0;
-    this.headerEndMatched = 0;
-    this.dashes = 0;
+    this.state = 'lead';
+    this.leadByte = 0;
+    this.delimiterMatched = 0;
     this.tail = EMPTY;
     return rest.subarray(end);
+  }
+
+  /** The two bytes after a delimiter, untouched: `--` ends the form, CRLF opens a header block. */
+  private passLead(rest: Buffer, out: Buffer[]): Buffer {
+    const byte = rest[0]!;
+    out.push(rest.subarray(0, 1));
+    this.trackDelimiter(byte);
+    if (this.leadByte === 0) {
+      if (byte !== DASH && byte !== CR) throw new AmbiguousMultipartError('a delimiter followed by neither CRLF nor --');
+      this.leadByte = byte;
+      return rest.subarray(1);
+    }
+    if (this.leadByte === DASH && byte === DASH) this.state = 'epilogue';
+    else if (this.leadByte === CR && byte === LF) this.openHeaders();
+    else throw new AmbiguousMultipartError('a delimiter followed by neither CRLF nor --');
+    return rest.subarray(1);
+  }
+
+  private openHeaders(): void {
+    this.state = 'headers';
+    this.headerBytes = 0;
+    // The lead CRLF counts: a header block that is only CRLF ends right there (busboy refuses it).
+    this.headerEndMatched = 2;
   }
 
   /** Copies header bytes without stray controls until the blank line that ends them. */
@@ -84,25 +134,35 @@ export class PartHeaderScrubber {
     for (let index = 0; index < rest.length; index += 1) {
       const byte = rest[index]!;
       this.headerBytes += 1;
+      if (this.headerBytes > MAX_HEADER_BYTES) throw new AmbiguousMultipartError('a part header block past 16 KiB');
       if (isStrayControl(byte)) continue;
       kept[length++] = byte;
-      // `--` right after the delimiter closes the form: the rest is epilogue, left alone.
-      if (this.headerBytes <= 2 && byte === DASH && this.dashes === this.headerBytes - 1) {
-        this.dashes += 1;
-        this.epilogue = this.dashes === 2;
-      }
+      this.trackDelimiter(byte);
       if (byte === HEADER_END[this.headerEndMatched]) this.headerEndMatched += 1;
       else this.headerEndMatched = byte === CR ? 1 : 0;
-      if (this.epilogue || this.headerEndMatched === HEADER_END.length || this.headerBytes >= MAX_HEADER_BYTES) {
-        this.inHeaders = false;
+      if (this.headerEndMatched === HEADER_END.length) {
         out.push(kept.subarray(0, length));
+        this.state = 'body';
+        // busboy's search may find a delimiter that starts with the blank line's CRLF.
+        this.tail = CRLF;
         return rest.subarray(index + 1);
       }
     }
     out.push(kept.subarray(0, length));
     return EMPTY;
   }
+
+  /** A delimiter in the bytes busboy will parse as a header block: busboy would split it there. */
+  private trackDelimiter(byte: number): void {
+    if (byte === this.delimiter[this.delimiterMatched]) this.delimiterMatched += 1;
+    else this.delimiterMatched = byte === CR ? 1 : 0;
+    if (this.delimiterMatched === this.delimiter.length) throw new AmbiguousMultipartError('a delimiter inside a part header block');
+  }
 }
+
+/** The refusal a client sees for a body the scrubber and busboy could read differently. */
+export const ambiguousBody = (err: AmbiguousMultipartError) =>
+  refusal('rejected', new ValidationError('The multipart body is malformed or ambiguous', { cause: err }));
 
 /**
  * multer's `streamHandler`: pipes the request into busboy as usual, with busboy parsing scrubbed
@@ -115,7 +175,13 @@ export function pipeScrubbed(req: IncomingMessage, busboy: Writable): void {
     const scrubber = new PartHeaderScrubber(boundary);
     const parse = busboy._write.bind(busboy);
     busboy._write = (chunk: Buffer, encoding, callback) => {
-      const scrubbed = scrubber.scrub(chunk);
+      let scrubbed: Buffer;
+      try {
+        scrubbed = scrubber.scrub(chunk);
+      } catch (err) {
+        callback(err instanceof AmbiguousMultipartError ? ambiguousBody(err) : (err as Error));
+        return;
+      }
       if (scrubbed.length === 0) callback();
       else parse(scrubbed, encoding, callback);
     };

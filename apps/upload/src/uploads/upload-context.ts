@@ -7,10 +7,16 @@ export interface UploadContext {
   tier: UploaderTier;
   maxFileSizeBytes: number;
   maxFiles: number;
+  /** Uploads this account (or anonymous client) may have in flight at once (UPLOAD_MAX_CONCURRENT, libs/tiers). */
+  maxConcurrent: number;
+  /** Whose upload slots this request takes: `user:<id>`, or `ip:<ipHash>` for an anonymous client. */
+  slotOwner: string;
   /** The `premium-tools` flag for this caller (kill switch, then the DB flag): batches are a PREMIUM tool. */
   batchEnabled: boolean;
   userId?: string;
+  /** Anonymous: HMACs of the client key and of its wider network (clientKeys, libs/http), never the address. */
   ipHash?: string;
+  ipNetworkHash?: string;
   expiresAt?: Date;
   /** The quota's reservation row (anonymous or account), filled by the storage engine's next file. */
   reservation?: Reservation;

@@ -33,8 +33,9 @@ export const uploadIdParams = z.object({ id: z.string().describe('Upload id (a U
 const tokenQuery = z.object({ token: z.string().optional().describe('Read-back token of an anonymous upload (or the X-Upload-Token header)') });
 const TOKEN_HEADER: HeaderDoc[] = [{ name: 'X-Upload-Token', description: 'Read-back token of an anonymous upload' }];
 
-// 429 is declared with its quota details (quotaRefusalResponse).
-const UPLOAD_ERRORS = [400, 403, 413, 503];
+// 408: the body averaged under UPLOAD_MIN_BYTES_PER_SECOND. 429 (over a quota, or every upload
+// slot in use) is declared with its quota details (quotaRefusalResponse).
+const UPLOAD_ERRORS = [400, 403, 408, 413, 503];
 
 export const anonymousUploadRoute = {
   method: 'post',

@@ -1,13 +1,21 @@
 import type { Writable } from 'node:stream';
 import type { Request, RequestHandler } from 'express';
 import multer from 'multer';
-import { ValidationError } from '@tp/errors';
+import { RequestTimeoutError, ValidationError } from '@tp/errors';
+import { maxUploadRequestBytes } from '@tp/tiers';
 import { pipeScrubbed } from './part-header-scrubber';
+import { watchUploadPace, type PaceSettings } from './upload-pace';
 import { uploadContextOf, type UploadContext } from './upload-context';
-import { batchNotAllowed, uploadFailure } from './upload-errors';
+import { batchNotAllowed, tooLarge, uploadFailure } from './upload-errors';
 import { refusal } from './upload-outcome';
 
 const FILE_FIELDS = new Set(['file', 'files']);
+/**
+ * The whole-body cap is this much looser than the tier's largest request: the body is counted as
+ * it arrives, ahead of the buffers in front of the file meter, which cuts a too-large file exactly
+ * (and cleans up before answering). The cap is for bytes no file carries: preamble, epilogue.
+ */
+const BODY_CAP_SLACK_BYTES = 1024 * 1024;
 const LIMIT_EVENTS = { partsLimit: 'LIMIT_PART_COUNT', filesLimit: 'LIMIT_FILE_COUNT', fieldsLimit: 'LIMIT_FIELD_COUNT' } as const;
 
 /** Remembers the first thing that failed the request; multer reports it only once the body ended. */
@@ -22,15 +30,29 @@ function recordFailure(context: UploadContext, err: unknown): void {
  * a 100 MB upload that is 85 MB of wasted bandwidth before the 413. The unpipe is the moment
  * the cleanup is done, so the failure is answered from there (see `intake`).
  */
-function feedBusboy(answer: (req: Request) => void) {
+function feedBusboy(answer: (req: Request) => void, pace: PaceSettings) {
   return (req: Request, busboy: Writable) => {
     const context = uploadContextOf(req);
+    // Too slow or too long a body fails like any other busboy failure: multer cleans up, the 408 / 413
+    // goes out early. Recorded first: destroying busboy unpipes the request (the early answer's cue).
+    const fail = (err: unknown) => {
+      recordFailure(context, err);
+      busboy.destroy(err as Error);
+    };
+    const stopPace = watchUploadPace(req, pace, {
+      maxBytes: maxUploadRequestBytes({ maxFilesPerRequest: context.maxFiles, maxFileSizeBytes: context.maxFileSizeBytes }) + BODY_CAP_SLACK_BYTES,
+      tooLarge: () => fail(tooLarge(context, context.maxFileSizeBytes)),
+      tooSlow: () => fail(refusal('rejected', new RequestTimeoutError(`The upload was slower than ${pace.minBytesPerSecond} bytes per second`))),
+    });
     // Prepended: multer's own listeners finish its cleanup (and unpipe) synchronously.
     busboy.prependListener('error', (err: unknown) => recordFailure(context, err));
     for (const [event, code] of Object.entries(LIMIT_EVENTS)) {
       busboy.prependListener(event, () => recordFailure(context, Object.assign(new Error(code), { code })));
     }
-    busboy.once('unpipe', () => answer(req));
+    busboy.once('unpipe', () => {
+      stopPace();
+      answer(req);
+    });
     pipeScrubbed(req, busboy);
   };
 }
@@ -40,7 +62,7 @@ function feedBusboy(answer: (req: Request) => void) {
  * answered as soon as multer has cleaned up, not after the body ended; the request's
  * connection then closes after the answer (closeAfterResponse, in the error chain).
  */
-export function intake(storage: multer.StorageEngine): RequestHandler {
+export function intake(storage: multer.StorageEngine, pace: PaceSettings): RequestHandler {
   const pending = new WeakMap<Request, (err?: unknown) => void>();
   const answerEarly = (req: Request) => {
     const failure = uploadContextOf(req).failure;
@@ -51,7 +73,7 @@ export function intake(storage: multer.StorageEngine): RequestHandler {
     // Browsers and curl send UTF-8 filenames without a charset parameter; busboy's default is latin1.
     defParamCharset: 'utf8',
     // Also scrubs control bytes from part headers: browsers send a filename's controls (but CR/LF) raw.
-    streamHandler: feedBusboy(answerEarly),
+    streamHandler: feedBusboy(answerEarly, pace),
     limits: (req) => {
       const context = uploadContextOf(req);
       // One file more than allowed reaches fileFilter, which answers with the right error.

@@ -6,6 +6,9 @@ import type { StoredFile } from './s3-storage-engine';
 import type { AnonymousQuota } from '../quota/anonymous-quota';
 import type { AccountStorageQuota } from '../quota/account-storage-quota';
 import { reservableBytes, reserveAccountStorage } from '../quota/account-storage-reservations';
+import { holdUploadSlot } from '../quota/upload-slot-guard';
+import type { UploadSlots } from '../quota/upload-slots';
+import type { PaceSettings } from './upload-pace';
 import { findUploadContext, setUploadContext, uploadContextOf, type UploadContext } from './upload-context';
 import { intake } from './upload-intake';
 import { anonymousStatusRoute, anonymousUploadRoute, uploadIdParams, uploadStatusRoute, userUploadRoute } from './upload-docs';
@@ -18,6 +21,9 @@ export interface UploadRouteDeps {
   quota: AnonymousQuota;
   /** Signed-in uploads: storage per account, by tier. */
   accountQuota: AccountStorageQuota;
+  /** Uploads in flight per account or anonymous client (Redis). */
+  slots: UploadSlots;
+  pace: PaceSettings;
   verifier: TokenVerifier;
   storage: multer.StorageEngine;
   count: CountUpload;
@@ -25,9 +31,9 @@ export interface UploadRouteDeps {
 
 /** Anonymous uploads: holds the upload's bytes against the quotas before a byte is read. */
 async function reserveQuota(quota: AnonymousQuota, req: Request, res: Response, context: UploadContext): Promise<void> {
-  if (!context.ipHash || !context.expiresAt) return;
+  if (!context.ipHash || !context.ipNetworkHash || !context.expiresAt) return;
   const bytes = reservableBytes(req, context.maxFileSizeBytes);
-  const reservation = await quota.reserve({ ipHash: context.ipHash, expiresAt: context.expiresAt, bytes });
+  const reservation = await quota.reserve({ ipHash: context.ipHash, ipNetworkHash: context.ipNetworkHash, expiresAt: context.expiresAt, bytes });
   context.reservation = reservation;
   // Whatever ends the request, a reservation no stored file filled stops counting.
   res.once('close', () => {
@@ -35,14 +41,15 @@ async function reserveQuota(quota: AnonymousQuota, req: Request, res: Response, 
   });
 }
 
-function prepare(service: UploadService, mode: 'user' | 'anonymous', quota: AnonymousQuota, accountQuota: AccountStorageQuota): RequestHandler {
+function prepare(deps: UploadRouteDeps, mode: 'user' | 'anonymous'): RequestHandler {
   return async (req, res, next) => {
-    const context = await service.contextFor(mode === 'user' ? req.identity : undefined, req.ip ?? 'unknown');
+    const context = await deps.service.contextFor(mode === 'user' ? req.identity : undefined, req.ip ?? 'unknown');
     setUploadContext(req, context);
     // Refused before a byte is read: the error chain closes the connection after the answer.
-    service.checkDeclaredLength(req.headers['content-length'], context);
-    await reserveQuota(quota, req, res, context);
-    await reserveAccountStorage(accountQuota, req, res, context);
+    deps.service.checkDeclaredLength(req.headers['content-length'], context);
+    await holdUploadSlot(deps.slots, req, res, context);
+    await reserveQuota(deps.quota, req, res, context);
+    await reserveAccountStorage(deps.accountQuota, req, res, context);
     next();
   };
 }
@@ -81,11 +88,12 @@ function countFailure(count: CountUpload): ErrorRequestHandler {
  * POST /api/v1/upload (signed in, tier limits) and POST /api/v1/upload/anonymous (FREE limits,
  * a read-back token, expiry). Each file streams straight to S3 through the storage engine.
  */
-export function uploadRoutes({ service, quota, accountQuota, verifier, storage, count }: UploadRouteDeps, api: ApiRegistry): Router {
+export function uploadRoutes(deps: UploadRouteDeps, api: ApiRegistry): Router {
+  const { service, verifier, storage, count } = deps;
   const router = Router();
-  const body = intake(storage);
-  api.mount(router, anonymousUploadRoute, prepare(service, 'anonymous', quota, accountQuota), body, finish(service, count));
-  api.mount(router, userUploadRoute, authenticate(verifier, 'required'), prepare(service, 'user', quota, accountQuota), body, finish(service, count));
+  const body = intake(storage, deps.pace);
+  api.mount(router, anonymousUploadRoute, prepare(deps, 'anonymous'), body, finish(service, count));
+  api.mount(router, userUploadRoute, authenticate(verifier, 'required'), prepare(deps, 'user'), body, finish(service, count));
   router.use(countFailure(count));
   return router;
 }

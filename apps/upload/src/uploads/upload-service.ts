@@ -3,8 +3,9 @@ import type { Identity } from '@tp/auth';
 import { withDatabase, type UploadRow } from '@tp/db';
 import type { UserAccounts } from '@tp/entitlements';
 import { GoneError, NotFoundError, ServiceUnavailableError, ValidationError } from '@tp/errors';
+import { clientKeys } from '@tp/http';
 import type { Logger } from '@tp/logging';
-import type { Tier } from '@tp/tiers';
+import { maxUploadRequestBytes, type Tier } from '@tp/tiers';
 import type { ProcessingQueue } from '../queue/processing-queue';
 import type { ObjectStorage } from '../storage/object-storage';
 import { FAILURE_REASONS, type FailureReason } from './failure-reasons';
@@ -15,13 +16,12 @@ import { refusal } from './upload-outcome';
 import type { StoredFile } from './s3-storage-engine';
 import type { UploadStore } from './upload-store';
 
-// Multipart framing per part (boundary + part headers) and for the closing boundary.
-const PART_OVERHEAD_BYTES = 16 * 1024;
-const FORM_OVERHEAD_BYTES = 16 * 1024;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface UploadServiceSettings {
   ipHashSecret: string;
+  /** CLIENT_IPV6_PREFIX: the IPv6 network that is one anonymous client. */
+  ipv6Prefix: number;
   anonymousTtlMs: number;
   downloadUrlTtlSeconds: number;
   /** The `premium-tools` flag for this caller (env kill switch, then the DB flag): gates batches. */
@@ -64,15 +64,22 @@ export class UploadService {
     if (identity) {
       const { user, tier } = await this.accounts.sync(identity);
       const batchEnabled = await this.settings.premiumToolsEnabled({ userId: identity.userId, tier });
-      return { tier, ...limitsForUploader(tier), batchEnabled, filesSeen: 0, userId: user.id };
+      return { tier, ...limitsForUploader(tier), batchEnabled, filesSeen: 0, userId: user.id, slotOwner: `user:${user.id}` };
     }
     const tier: UploaderTier = 'ANONYMOUS';
     const batchEnabled = await this.settings.premiumToolsEnabled(undefined);
-    const base = { tier, ...limitsForUploader(tier), batchEnabled, filesSeen: 0 };
+    // One client is its clientKey (IPv6: its /64); only keyed hashes are kept, never the address itself.
+    const keys = clientKeys(clientIp, this.settings.ipv6Prefix);
+    const hash = (value: string) => createHmac('sha256', this.settings.ipHashSecret).update(value).digest('hex');
+    const ipHash = hash(keys.client);
     return {
-      ...base,
-      // Only a keyed hash of the IP is kept, enough to spot abuse, never the address itself.
-      ipHash: createHmac('sha256', this.settings.ipHashSecret).update(clientIp).digest('hex'),
+      tier,
+      ...limitsForUploader(tier),
+      batchEnabled,
+      filesSeen: 0,
+      slotOwner: `ip:${ipHash}`,
+      ipHash,
+      ipNetworkHash: hash(keys.network),
       expiresAt: new Date(this.clock().getTime() + this.settings.anonymousTtlMs),
     };
   }
@@ -81,7 +88,7 @@ export class UploadService {
   checkDeclaredLength(contentLength: string | undefined, context: UploadContext): void {
     if (contentLength === undefined) return;
     const declared = Number(contentLength);
-    const max = context.maxFiles * (context.maxFileSizeBytes + PART_OVERHEAD_BYTES) + FORM_OVERHEAD_BYTES;
+    const max = maxUploadRequestBytes({ maxFilesPerRequest: context.maxFiles, maxFileSizeBytes: context.maxFileSizeBytes });
     if (Number.isFinite(declared) && declared > max) throw tooLarge(context, context.maxFileSizeBytes);
   }
 

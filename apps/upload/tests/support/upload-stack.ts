@@ -72,6 +72,7 @@ export async function startUploadStack(options: UploadStackOptions = {}): Promis
       UPLOAD_QUEUE_NAME: `upload-test-${stack.unique}`,
       UPLOAD_QUEUE_PREFIX: `bull-test-${stack.unique}`,
       UPLOAD_JOB_BACKOFF_MS: '100',
+      UPLOAD_SLOT_PREFIX: `upload-slots-test:${stack.unique}:`,
       ...options.env,
     });
     const logger = options.logger ?? createLogger({ service: 'upload', level: config.logLevel });
@@ -81,7 +82,7 @@ export async function startUploadStack(options: UploadStackOptions = {}): Promis
     const queue = new ProcessingQueue(redis, config.queue);
     const flags = testFlagClient(stack.db.database.db, config);
     const metrics = createServiceMetrics('upload');
-    const app = createApp({ config, database: stack.db.database, verifier: new TokenVerifier(config.auth), storage, queue, flags, logger, metrics });
+    const app = createApp({ config, database: stack.db.database, verifier: new TokenVerifier(config.auth), storage, queue, redis, flags, logger, metrics });
     const server = await startServer(app, { port: 0, host: '127.0.0.1', logger, shutdownTimeoutMs: 2000 });
     const workers: Worker[] = [];
     const workerRedis: Redis[] = [];

@@ -11,6 +11,8 @@ export const uploads = pgTable(
     userId: uuid('user_id').references(() => users.id, { onDelete: 'set null' }),
     /** HMAC-SHA256 of the client IP with a server secret; never the raw IP. */
     ipHash: text('ip_hash'),
+    /** HMAC-SHA256 of the client's wider network (its IPv6 /48; an IPv4 address itself): a second, 10× quota. */
+    ipNetworkHash: text('ip_network_hash'),
     /** SHA-256 of the anonymous read-back token; the token itself is only returned once. */
     tokenHash: text('token_hash'),
     objectKey: text('object_key').notNull().unique(),
@@ -32,6 +34,7 @@ export const uploads = pgTable(
     index('uploads_expires_idx').on(table.expiresAt),
     // The anonymous quota counts one IP hash's uploads of the last window.
     index('uploads_ip_hash_idx').on(table.ipHash, table.createdAt),
+    index('uploads_ip_network_hash_idx').on(table.ipNetworkHash, table.createdAt),
   ],
 );
 
