@@ -29,7 +29,7 @@ function loopbackOnly(url: string): string {
     process.stderr.write(`refusing ${url}: the abuse run only targets loopback\n`);
     process.exit(1);
   }
-  return url.replace(/\/+$/, '');
+  return url.replace(/(?<!\/)\/+$/, '');
 }
 
 function floodLine(name: string, result: FloodResult): string {

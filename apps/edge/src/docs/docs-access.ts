@@ -7,7 +7,7 @@ import { setRequestUser } from '@tp/logging';
 export function docsToken(req: Request): string | undefined {
   const header = req.headers.authorization;
   if (header !== undefined) {
-    const match = /^Bearer[ ]+([^ ]+)[ ]*$/i.exec(header);
+    const match = /^Bearer +([^ ]+) *$/i.exec(header);
     if (!match?.[1]) throw new UnauthorizedError(TOKEN_ERRORS.malformed);
     return match[1];
   }
