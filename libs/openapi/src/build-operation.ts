@@ -68,7 +68,7 @@ export function buildOperation(route: RouteDoc) {
     ...(route.description ? { description: route.description } : {}),
     operationId: `${route.method}${openApiPath(route.path).replace(/[^A-Z0-9]+(.)?/gi, (_m, c?: string) => (c ? c.toUpperCase() : ''))}`,
     tags: route.tags,
-    security: security(route.auth),
+    security: [...security(route.auth), ...(route.alsoAuthenticatedBy ?? []).map((scheme) => ({ [scheme]: [] }))],
     ...(params.length > 0 ? { parameters: params } : {}),
     ...(route.body ? { requestBody: requestBody(route.body) } : {}),
     responses,
