@@ -51,7 +51,7 @@ function timedFromOtherAddress(url: string): Promise<{ status: string; ms: numbe
 }
 
 /** One legitimate request every `everyMs` while `running()`; what a normal client saw meanwhile. */
-async function probeWhile(url: string, everyMs: number, running: () => boolean): Promise<Probe> {
+export async function probeWhile(url: string, everyMs: number, running: () => boolean): Promise<Probe> {
   const results: Array<{ status: string; ms: number }> = [];
   while (running()) {
     results.push(await timedFromOtherAddress(url));

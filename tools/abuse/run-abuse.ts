@@ -1,9 +1,10 @@
 // `npm run abuse [-- --url http://127.0.0.1:4000]`: a bounded abuse run (slowloris, health flood,
-// anonymous-upload flood), each with a fixed count and time, against a stack it starts itself on
+// anonymous-upload flood, regex URL flood), each with a fixed count and time, against a stack it starts itself on
 // free loopback ports, or against the given edge, which must be on loopback.
 import { parseArgs } from 'node:util';
 import { startAbuseStack, type AbuseStack } from './abuse-stack';
 import { anonymousUpload, flood, healthCall, percentile, slowloris, type FloodResult } from './attacks';
+import { ADVERSARIAL_URLS, regexFloodLines, regexUrlFlood } from './regex-url-flood';
 
 const { values } = parseArgs({ options: { url: { type: 'string' } } });
 
@@ -14,6 +15,8 @@ const HEALTH_CONCURRENCY = 50;
 const HEALTH_WAVES = 4;
 const UPLOADS = 60;
 const UPLOAD_BYTES = 64 * 1024;
+const REGEX_URLS = 2000;
+const REGEX_CONCURRENCY = 20;
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const ms = (value: number) => `${Math.round(value)} ms`;
@@ -56,6 +59,9 @@ async function run(edgeUrl: string, stack: AbuseStack | undefined): Promise<void
   say(`\n3. anonymous upload flood: ${UPLOADS} uploads of ${UPLOAD_BYTES / 1024} KB from one client, 10 at a time`);
   const uploads = await flood(anonymousUpload(edgeUrl, UPLOAD_BYTES), 10, UPLOADS / 10);
   say(`   ${floodLine('answers', uploads)} (201 = stored)`);
+
+  say(`\nregex URL flood: ${REGEX_URLS} requests of 16 KB adversarial URLs (${ADVERSARIAL_URLS.length} shapes: repeated eyJ, JWT-shaped segments, 8000 parameters), ${REGEX_CONCURRENCY} at a time from one client`);
+  for (const line of regexFloodLines(await regexUrlFlood(edgeUrl, REGEX_URLS, REGEX_CONCURRENCY), REGEX_URLS)) say(line);
 }
 
 function countStatus(outcomes: Array<{ status: number }>): Record<string, number> {
