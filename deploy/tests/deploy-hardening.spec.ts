@@ -65,6 +65,17 @@ describe('Redis ACL users', () => {
     expect(services.edge!.environment?.['RATE_LIMIT_PREFIX'] ?? 'rl:').toMatch(/^rl:/);
   });
 
+  it('documents the same rules for a cluster’s Redis in deploy/README.md', () => {
+    const readme = readFileSync(join(REPO_ROOT, 'deploy/README.md'), 'utf8');
+    const command = services.redis!.command ?? [];
+    for (const user of ['edge', 'app']) {
+      const start = command.indexOf(user);
+      const end = command.indexOf('--user', start);
+      const rules = command.slice(start + 2, end === -1 ? undefined : end).filter((rule) => !rule.startsWith('>'));
+      expect(readme).toContain(`user ${user} on >… ${rules.join(' ')}\n`);
+    }
+  });
+
   it('gives the edge its own Secret key in k8s (EDGE_REDIS_URL), the others REDIS_URL', () => {
     const keys = Object.fromEntries(
       byKind(k8s, 'Deployment').map((deployment) => {
