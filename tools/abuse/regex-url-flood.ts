@@ -12,6 +12,9 @@ const fill = (prefix: string, unit: string) => `${prefix}${unit.repeat(Math.floo
  */
 export const ADVERSARIAL_URLS = [fill('/api/v1/', 'eyJ'), fill('/api/v1/', 'eyJaaaaa.bbbbb/'), fill('/api/v1/x?', 'a&'), fill('/api/v1/x?', '%2574oken=1&')];
 
+/** Its own loopback address: a rate-limit bucket no earlier probe's normal client has used. */
+const NORMAL_CLIENT = '127.0.0.3';
+
 export interface RegexFloodResult {
   flood: FloodResult;
   probe: Probe;
@@ -45,7 +48,7 @@ export async function regexUrlFlood(edgeUrl: string, total: number, concurrency:
     }
   };
   const attack = Promise.all(Array.from({ length: concurrency }, worker)).finally(() => (running = false));
-  const [probe] = await Promise.all([probeWhile(`${edgeUrl}/api/v1/flags`, 200, () => running), attack]);
+  const [probe] = await Promise.all([probeWhile(`${edgeUrl}/api/v1/flags`, 200, () => running, NORMAL_CLIENT), attack]);
   agent.destroy();
   const flood = { statuses: countBy(results, (result) => result.status), latenciesMs: results.map((result) => result.ms), elapsedMs: performance.now() - started };
   return { flood, probe };
@@ -63,6 +66,6 @@ export function regexFloodLines(result: RegexFloodResult, total: number): string
   const perSecond = (total / flood.elapsedMs) * 1000;
   return [
     `   answers: ${statuses(flood.statuses)} in ${ms(flood.elapsedMs)} (${Math.round(perSecond)} req/s); latency p50 ${ms(percentile(flood.latenciesMs, 50))}, max ${ms(Math.max(...flood.latenciesMs))}`,
-    `   normal client meanwhile (GET /api/v1/flags every 200 ms, from 127.0.0.2): ${statuses(probe.statuses)}; latency p50 ${ms(percentile(probe.latenciesMs, 50))}, max ${ms(Math.max(...probe.latenciesMs))}`,
+    `   normal client meanwhile (GET /api/v1/flags every 200 ms, from ${NORMAL_CLIENT}): ${statuses(probe.statuses)}; latency p50 ${ms(percentile(probe.latenciesMs, 50))}, max ${ms(Math.max(...probe.latenciesMs))}`,
   ];
 }
