@@ -1,6 +1,7 @@
 // Lint: TypeScript rules, small files, and Nx module boundaries (a service never imports another).
 import js from '@eslint/js';
 import nx from '@nx/eslint-plugin';
+import regexp from 'eslint-plugin-regexp';
 import tseslint from 'typescript-eslint';
 
 const shared = ['scope:shared'];
@@ -45,6 +46,17 @@ export default [
   js.configs.recommended,
   ...tseslint.configs.recommended,
   { plugins: { '@nx': nx } },
+  // Linear-time text handling: no regular expression may backtrack super-linearly (one crafted URL
+  // or header would pin a core); the recommended set catches the rest of the usual regex mistakes.
+  {
+    ...regexp.configs['flat/recommended'],
+    files: ['**/*.ts', '**/*.js', '**/*.mjs', '**/*.cjs'],
+    rules: {
+      ...regexp.configs['flat/recommended'].rules,
+      'regexp/no-super-linear-backtracking': ['error', { report: 'potential' }],
+      'regexp/no-super-linear-move': ['error', { report: 'potential', ignorePartial: false, ignoreSticky: false }],
+    },
+  },
   {
     files: ['**/*.ts'],
     rules: {

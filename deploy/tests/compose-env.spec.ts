@@ -35,18 +35,18 @@ describe('npm run compose:env', () => {
   });
 
   it('generates exactly the variables docker-compose.yml requires', () => {
-    const compose = readFileSync(join(REPO_ROOT, 'docker-compose.yml'), 'utf8').replace(/^\s*#.*$/gm, '');
+    const compose = readFileSync(join(REPO_ROOT, 'docker-compose.yml'), 'utf8').replace(/^[ \t]*#.*/gm, '');
     const required = new Set([...compose.matchAll(/\$\{(\w+):\?/g)].map((match) => match[1]));
     expect([...required].sort()).toEqual(requiredNames);
     // Every use of a secret is `${NAME:?…}`: none has a default, none is a bare `${NAME}`.
-    const uses = [...compose.matchAll(/\$\{(\w+)([^}]*)\}/g)].map(([, name, rest]) => ({ name, rest }));
+    const uses = [...compose.matchAll(/\$\{(\w+)((?:[^\w}][^}]*)?)\}/g)].map(([, name, rest]) => ({ name, rest }));
     const lax = uses.filter(({ name, rest }) => required.has(name) && !rest?.startsWith(':?'));
     expect(lax).toEqual([]);
     expect(uses.length).toBeGreaterThan(requiredNames.length);
   });
 
   it('uses names npm start never reads, so a dev .env cannot stand in for them', () => {
-    const devNames = parseEnvFile(readFileSync(join(REPO_ROOT, '.env.example'), 'utf8').replace(/ +#.*$/gm, ''));
+    const devNames = parseEnvFile(readFileSync(join(REPO_ROOT, '.env.example'), 'utf8').replace(/(?<! ) +#.*/g, ''));
     for (const name of requiredNames) expect(devNames.has(name)).toBe(false);
   });
 });

@@ -99,7 +99,7 @@ describe('deploy/k8s config, read by the real service configs', () => {
   it('uses only variable names some service config reads', () => {
     // The apps' config files and every env fragment a lib exports (libs/*/src/**/*env*.ts).
     const libFragments = (readdirSync(join(REPO_ROOT, 'libs'), { recursive: true }) as string[])
-      .filter((file) => /\/src\/(.*\/)?[^/]*env[^/]*\.ts$/.test(file) && !file.endsWith('.spec.ts'))
+      .filter((file) => /\/src\/(?:.*\/)?[^/]*env[^/]*\.ts$/.test(file) && !file.endsWith('.spec.ts'))
       .map((file) => `libs/${file}`);
     const sources = [...libFragments, ...['edge', 'user', 'upload', 'billing', 'flags'].map((app) => `apps/${app}/src/config.ts`)];
     expect(libFragments).toEqual(expect.arrayContaining(['libs/config/src/env-schemas.ts', 'libs/feature-flags/src/flag-env.ts']));

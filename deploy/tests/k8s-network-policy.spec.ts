@@ -3,6 +3,8 @@ import { byKind, renderKustomization, type K8sObject } from './support/kustomize
 const objects = renderKustomization('deploy/k8s/overlays/example');
 const policies = byKind(objects, 'NetworkPolicy');
 const deployments = byKind(objects, 'Deployment');
+const jobs = byKind(objects, 'Job');
+const workloads = [...deployments, ...jobs];
 
 const selects = (selector: { matchLabels?: Record<string, string> } | undefined, labels: Record<string, string>) =>
   Object.entries(selector?.matchLabels ?? {}).every(([key, value]) => labels[key] === value);
@@ -12,6 +14,7 @@ function describePeer(peer: any): string {
   const namespace = peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'];
   const pods = peer.podSelector?.matchLabels?.['app.kubernetes.io/name'];
   if (peer.ipBlock) return `ip:${peer.ipBlock.cidr}`;
+  if (peer.podSelector?.matchLabels?.['k8s-app'] === 'kube-dns') return `ns:${namespace}/dns`;
   return [namespace ? `ns:${namespace}` : null, pods ? `pods:${pods}` : null].filter(Boolean).join('/') || 'anyone';
 }
 
@@ -30,11 +33,53 @@ function allowedSources(deployment: K8sObject): string[] {
     .sort();
 }
 
+/** Every "<peer>@<port>" a pod of this workload may connect to, over all policies that select it. */
+function allowedDestinations(workload: K8sObject): string[] {
+  const labels = workload.spec.template.metadata.labels;
+  return policies
+    .filter((policy) => selects(policy.spec.podSelector, labels) && (policy.spec.policyTypes ?? []).includes('Egress'))
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    .flatMap((policy) => (policy.spec.egress ?? []).flatMap((rule: any) => {
+      const peers: string[] = rule.to ? rule.to.map(describePeer) : ['anywhere'];
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const ports: string[] = rule.ports ? rule.ports.map((port: any) => `${port.port}${port.protocol === 'UDP' ? '/udp' : ''}`) : ['any-port'];
+      return peers.flatMap((peer) => ports.map((port) => `${peer}@${port}`));
+    }))
+    .sort();
+}
+
+const DNS = ['ns:kube-system/dns@53', 'ns:kube-system/dns@53/udp'];
+const POSTGRES = ['anywhere@5432'];
+const REDIS = ['anywhere@6379', 'anywhere@6380'];
+const HTTPS = ['anywhere@443'];
+
 describe('deploy/k8s NetworkPolicies', () => {
-  it('deny every ingress in the namespace unless a policy allows it', () => {
+  it('deny every ingress and egress in the namespace unless a policy allows it', () => {
     const denyAll = policies.filter((policy) => Object.keys(policy.spec.podSelector ?? {}).length === 0 || Object.keys(policy.spec.podSelector.matchLabels ?? {}).length === 0);
     expect(denyAll).toHaveLength(1);
-    expect(denyAll[0]?.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress'] });
+    expect(denyAll[0]?.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+  });
+
+  it.each([
+    ['edge', [...DNS, ...REDIS, ...HTTPS, 'pods:billing@http', 'pods:flags@http', 'pods:upload@http', 'pods:user@http']],
+    ['user', [...DNS, ...POSTGRES, ...REDIS, ...HTTPS]],
+    ['flags', [...DNS, ...POSTGRES, ...REDIS, ...HTTPS]],
+    ['billing', [...DNS, ...POSTGRES, ...REDIS]],
+    ['upload', [...DNS, ...POSTGRES, ...REDIS, ...HTTPS]],
+    ['upload-worker', [...DNS, ...POSTGRES, ...REDIS, ...HTTPS]],
+    ['migrate', [...DNS, ...POSTGRES]],
+  ])('let %s reach only DNS and what it uses', (name, expected) => {
+    const workload = workloads.find((candidate) => candidate.metadata.name === name) as K8sObject;
+    expect(allowedDestinations(workload)).toEqual([...expected].sort());
+  });
+
+  it('give every workload (Deployments and the Job) egress rules of its own', () => {
+    expect(workloads.map((workload) => workload.metadata.name).sort()).toEqual(['billing', 'edge', 'flags', 'migrate', 'upload', 'upload-worker', 'user']);
+    for (const workload of workloads) {
+      const labels = workload.spec.template.metadata.labels;
+      const own = policies.filter((policy) => Object.keys(policy.spec.podSelector?.matchLabels ?? {}).length > 0 && selects(policy.spec.podSelector, labels));
+      expect({ name: workload.metadata.name, egress: own.map((policy) => policy.spec.policyTypes) }).toEqual({ name: workload.metadata.name, egress: [['Ingress', 'Egress']] });
+    }
   });
 
   it('let only the ingress controller reach the edge, and Prometheus its metrics port', () => {

@@ -32,13 +32,13 @@ async function timed(url: string, init?: RequestInit): Promise<{ status: string;
 }
 
 /**
- * A normal client's request from another loopback address (127.0.0.2), so it has its own
- * rate-limit bucket and does not eat the attacker's.
+ * A normal client's request from another loopback address (127.0.0.2 unless given), so it has
+ * its own rate-limit bucket and does not eat the attacker's.
  */
-function timedFromOtherAddress(url: string): Promise<{ status: string; ms: number }> {
+function timedFromOtherAddress(url: string, from = '127.0.0.2'): Promise<{ status: string; ms: number }> {
   const started = performance.now();
   const { hostname } = new URL(url);
-  const localAddress = hostname === '127.0.0.1' ? '127.0.0.2' : undefined;
+  const localAddress = hostname === '127.0.0.1' ? from : undefined;
   return new Promise((resolve) => {
     const req = request(url, { localAddress, timeout: 10_000 }, (res) => {
       res.resume();
@@ -51,10 +51,10 @@ function timedFromOtherAddress(url: string): Promise<{ status: string; ms: numbe
 }
 
 /** One legitimate request every `everyMs` while `running()`; what a normal client saw meanwhile. */
-async function probeWhile(url: string, everyMs: number, running: () => boolean): Promise<Probe> {
+export async function probeWhile(url: string, everyMs: number, running: () => boolean, from?: string): Promise<Probe> {
   const results: Array<{ status: string; ms: number }> = [];
   while (running()) {
-    results.push(await timedFromOtherAddress(url));
+    results.push(await timedFromOtherAddress(url, from));
     await pause(everyMs);
   }
   return { statuses: countBy(results, (result) => result.status), latenciesMs: results.map((result) => result.ms) };

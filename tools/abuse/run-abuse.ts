@@ -1,10 +1,11 @@
 // `npm run abuse [-- --url http://127.0.0.1:4000]`: a bounded abuse run (slowloris, health flood,
-// anonymous-upload flood, trickling uploads from one account, an IPv6 /64 sweep, an over-cap chunked
-// body), each with a fixed count and time, against a stack it starts itself on free loopback ports,
-// or against the given edge, which must be on loopback (the account probe needs the own stack).
+// anonymous-upload flood, regex URL flood, trickling uploads from one account, an IPv6 /64 sweep, an
+// over-cap chunked body), each with a fixed count and time, against a stack it starts itself on free
+// loopback ports, or against the given edge, which must be on loopback (the account probe needs the own stack).
 import { parseArgs } from 'node:util';
 import { startAbuseStack, type AbuseStack } from './abuse-stack';
 import { anonymousUpload, flood, healthCall, percentile, slowloris, type FloodResult, type Probe } from './attacks';
+import { ADVERSARIAL_URLS, regexFloodLines, regexUrlFlood } from './regex-url-flood';
 import { ipv6Sweep, overCapChunked, trickleFlood } from './upload-attacks';
 
 const { values } = parseArgs({ options: { url: { type: 'string' } } });
@@ -21,6 +22,8 @@ const TRICKLES_PER_SECOND = 50;
 const TRICKLE_MAX_MS = 45_000;
 const SWEEP_ADDRESSES = 60;
 const OVER_CAP_MAX_BYTES = 64 * 1024 * 1024;
+const REGEX_URLS = 2000;
+const REGEX_CONCURRENCY = 20;
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const ms = (value: number) => `${Math.round(value)} ms`;
@@ -36,7 +39,7 @@ function loopbackOnly(url: string): string {
     process.stderr.write(`refusing ${url}: the abuse run only targets loopback\n`);
     process.exit(1);
   }
-  return url.replace(/\/+$/, '');
+  return url.replace(/(?<!\/)\/+$/, '');
 }
 
 function probeLine(what: string, probe: Probe): string {
@@ -67,6 +70,9 @@ async function run(edgeUrl: string, stack: AbuseStack | undefined): Promise<void
   say(`\n3. anonymous upload flood: ${UPLOADS} uploads of ${UPLOAD_BYTES / 1024} KB from one client, 10 at a time`);
   const uploads = await flood(anonymousUpload(edgeUrl, UPLOAD_BYTES), 10, UPLOADS / 10);
   say(`   ${floodLine('answers', uploads)} (201 = stored)`);
+
+  say(`\nregex URL flood: ${REGEX_URLS} requests of 16 KB adversarial URLs (${ADVERSARIAL_URLS.length} shapes: repeated eyJ, JWT-shaped segments, 8000 parameters), ${REGEX_CONCURRENCY} at a time from one client`);
+  for (const line of regexFloodLines(await regexUrlFlood(edgeUrl, REGEX_URLS, REGEX_CONCURRENCY), REGEX_URLS)) say(line);
 
   await uploadProbes(edgeUrl, stack);
 }

@@ -7,7 +7,9 @@ import { randomBytes } from 'node:crypto';
  */
 export const COMPOSE_SECRETS = [
   { name: 'TP_POSTGRES_PASSWORD', what: 'Postgres password of the toolsplatform role' },
-  { name: 'TP_REDIS_PASSWORD', what: 'Redis requirepass' },
+  { name: 'TP_REDIS_PASSWORD', what: 'Redis requirepass (user default: healthcheck and operator only)' },
+  { name: 'TP_REDIS_EDGE_PASSWORD', what: 'Redis ACL user edge (rate-limit keys only)' },
+  { name: 'TP_REDIS_APP_PASSWORD', what: 'Redis ACL user app (queues and caches of the services)' },
   // MinIO accepts access keys of 3-20 and secret keys of 8-40 characters.
   { name: 'TP_MINIO_ROOT_USER', what: 'MinIO root user (console login)', prefix: 'root-', bytes: 6 },
   { name: 'TP_MINIO_ROOT_PASSWORD', what: 'MinIO root password', bytes: 20 },
@@ -17,7 +19,6 @@ export const COMPOSE_SECRETS = [
   { name: 'TP_UPLOAD_IP_HASH_SECRET', what: 'HMAC key for anonymous uploaders’ IP hashes' },
   { name: 'TP_KEYCLOAK_ADMIN_PASSWORD', what: 'Keycloak bootstrap admin (user admin)' },
   { name: 'TP_KEYCLOAK_CLIENT_SECRET', what: 'secret of the api-gateway client in the imported realm' },
-  { name: 'TP_DEMO_USER_PASSWORD', what: 'password of the realm users free, premium, admin' },
   { name: 'TP_GRAFANA_ADMIN_PASSWORD', what: 'Grafana admin password (user admin)' },
 ] as const;
 

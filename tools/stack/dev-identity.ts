@@ -4,7 +4,7 @@ import type { StackConfig } from './stack-config';
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
 
 async function answersDiscovery(config: StackConfig): Promise<boolean> {
-  const url = `${config.KEYCLOAK_URL.replace(/\/+$/, '')}/realms/${config.KEYCLOAK_REALM}/.well-known/openid-configuration`;
+  const url = `${config.KEYCLOAK_URL.replace(/(?<!\/)\/+$/, '')}/realms/${config.KEYCLOAK_REALM}/.well-known/openid-configuration`;
   try {
     return (await fetch(url, { signal: AbortSignal.timeout(1500) })).ok;
   } catch {
@@ -29,6 +29,6 @@ export async function startDevIdentityIfNeeded(config: StackConfig): Promise<Dev
     clientSecret: config.DEV_IDP_CLIENT_SECRET,
     audience: config.KEYCLOAK_AUDIENCE,
     users: defaultDevUsers(config.DEV_IDP_PASSWORD),
-    publicUrl: config.KEYCLOAK_URL.replace(/\/+$/, ''),
+    publicUrl: config.KEYCLOAK_URL.replace(/(?<!\/)\/+$/, ''),
   });
 }

@@ -55,25 +55,24 @@ describe('GET /docs access (SWAGGER_ADMIN_ONLY=true, the default)', () => {
     expect(document).toMatchObject({ openapi: '3.1.0', info: { title: 'ToolsPlatform API' } });
   });
 
-  it('serves the Swagger UI page to an admin ?token= and makes it load the document with the same token', async () => {
-    const page = await call(`${edge.url}/docs?token=${adminToken}`);
+  it('serves the Swagger UI page to an admin bearer token, loading everything from this host without a token', async () => {
+    const page = await call(`${edge.url}/docs`, { token: adminToken });
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
-    expect(page.text).toContain(`/docs/swagger-initializer.js?token=${adminToken}`);
+    expect(page.text).toContain('src="/docs/swagger-initializer.js"');
+    expect(page.text).not.toContain('token');
     const csp = page.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("script-src 'self'");
     expect(csp).not.toContain('unsafe-inline');
 
-    const init = await call(`${edge.url}/docs/swagger-initializer.js?token=${adminToken}`);
+    const init = await call(`${edge.url}/docs/swagger-initializer.js`, { token: adminToken });
     expect(init.status).toBe(200);
-    expect(init.text).toContain(`"/docs/openapi.json?token=${adminToken}"`);
-    const document = await call(`${edge.url}/docs/openapi.json?token=${adminToken}`);
-    expect(document.status).toBe(200);
-    expect(document.body).toMatchObject({ openapi: '3.1.0' });
+    expect(init.text).toContain("url: '/docs/openapi.json'");
+    expect(init.text).not.toContain('token');
   });
 
   it('serves the Swagger UI assets from the installed swagger-ui-dist', async () => {
-    const bundle = await fetch(`${edge.url}/docs/swagger-ui-bundle.js?token=${adminToken}`);
+    const bundle = await fetch(`${edge.url}/docs/swagger-ui-bundle.js`, { headers: { authorization: `Bearer ${adminToken}` } });
     expect(bundle.status).toBe(200);
     expect(bundle.headers.get('content-type')).toMatch(/javascript/);
     expect(await bundle.text()).toContain('SwaggerUIBundle');
@@ -81,10 +80,10 @@ describe('GET /docs access (SWAGGER_ADMIN_ONLY=true, the default)', () => {
   });
 
   it('keeps the query token out of the request log', async () => {
-    const reply = await call(`${edge.url}/docs/openapi.json?token=${adminToken}`, { headers: { 'x-request-id': 'docs-log-check-1' } });
-    expect(reply.status).toBe(200);
+    const reply = await fetch(`${edge.url}/docs/openapi.json?token=${adminToken}`, { headers: { 'x-request-id': 'docs-log-check-1' }, redirect: 'manual' });
+    expect(reply.status).toBe(303);
     const line = edge.logs.lines().find((entry) => entry['requestId'] === 'docs-log-check-1' && entry['msg'] === 'Request completed');
-    expect(line).toMatchObject({ statusCode: 200, url: expect.stringContaining('token=[REDACTED]') });
+    expect(line).toMatchObject({ statusCode: 303, url: expect.stringContaining('token=[REDACTED]') });
     expect(edge.logs.raw()).not.toContain(adminToken);
   });
 });
@@ -98,7 +97,7 @@ describe('GET /docs/openapi.json document', () => {
 
   it.each(['user', 'flags', 'billing', 'upload'] as const)('documents every route the %s service mounts', async (service) => {
     const fragment = (await (await fetch(`${stack[service].url}/openapi.json`)).json()) as Document & { 'x-mounted-routes': string[] };
-    const internal = /^GET \/(health(\/.*)?|openapi\.json)$/;
+    const internal = /^GET \/(?:health(?:\/.*)?|openapi\.json)$/;
     const mounted = fragment['x-mounted-routes'].filter((route) => !internal.test(route));
     expect(mounted.length).toBeGreaterThan(0);
     expect(mounted.filter((route) => !documentedRoutes(fragment).includes(route))).toEqual([]);
@@ -115,7 +114,11 @@ describe('GET /docs/openapi.json document', () => {
 
   it('declares bearer JWT security and the shared error body', async () => {
     const document = await adminDocument();
-    expect(document.components['securitySchemes']).toEqual({ bearerAuth: expect.objectContaining({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }) });
+    expect(document.components['securitySchemes']).toEqual({
+      bearerAuth: expect.objectContaining({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }),
+      docsQueryToken: expect.objectContaining({ type: 'apiKey', in: 'query', name: 'token' }),
+      docsCookie: expect.objectContaining({ type: 'apiKey', in: 'cookie', name: '__Secure-tp-docs-token' }),
+    });
     expect(document.components['schemas']['ErrorBody']).toMatchObject({
       required: ['error', 'message', 'requestId'],
       properties: { upgradeUrl: { type: 'string' } },

@@ -40,11 +40,11 @@ function rawGet(target: string, requestId: string): Promise<string> {
 }
 
 describe('edge: credentials in logged URLs', () => {
-  it('authenticates ?%74oken= on /docs/openapi.json but keeps that token out of the log', async () => {
-    const reply = await call(`${edge.url}/docs/openapi.json?%74oken=${adminToken}`, { headers: { 'x-request-id': 'redact-encoded-1' } });
-    expect(reply.status).toBe(200);
+  it('accepts ?%74oken= on /docs/openapi.json (303 to the cookie) but keeps that token out of the log', async () => {
+    const reply = await fetch(`${edge.url}/docs/openapi.json?%74oken=${adminToken}`, { headers: { 'x-request-id': 'redact-encoded-1' }, redirect: 'manual' });
+    expect(reply.status).toBe(303);
     expect(await eventually(() => requestLine('redact-encoded-1') !== undefined)).toBe(true);
-    expect(requestLine('redact-encoded-1')).toMatchObject({ statusCode: 200, url: '/docs/openapi.json?%74oken=[REDACTED]' });
+    expect(requestLine('redact-encoded-1')).toMatchObject({ statusCode: 303, url: '/docs/openapi.json?%74oken=[REDACTED]' });
     expect(edge.logs.raw()).not.toContain(adminToken);
   });
 
@@ -62,5 +62,20 @@ describe('edge: credentials in logged URLs', () => {
     expect(await eventually(() => requestLine('redact-userinfo-1') !== undefined)).toBe(true);
     expect(requestLine('redact-userinfo-1')!['url']).toBe('http://[REDACTED]@127.0.0.1/api/v1/flags');
     expect(edge.logs.raw()).not.toContain('userinfo-secret-1');
+  });
+
+  it('logs a 15.6 KB path of repeated eyJ cut at 2 KB and marked as cut, and still answers', async () => {
+    const path = `/api/v1/${'eyJ'.repeat(5200)}`;
+    const reply = await call(`${edge.url}${path}`, { headers: { 'x-request-id': 'redact-long-1' } });
+    expect(reply.status).toBe(404);
+    expect(await eventually(() => requestLine('redact-long-1') !== undefined)).toBe(true);
+    expect(requestLine('redact-long-1')!['url']).toBe(`/api/v1/…[cut from ${path.length} chars]`);
+  });
+
+  it('keeps the first 2 KB of a long URL without credentials', async () => {
+    const path = `/api/v1/flags/${'a'.repeat(15_000)}`;
+    await call(`${edge.url}${path}`, { headers: { 'x-request-id': 'redact-long-2' } });
+    expect(await eventually(() => requestLine('redact-long-2') !== undefined)).toBe(true);
+    expect(requestLine('redact-long-2')!['url']).toBe(`${path.slice(0, 2048)}…[cut from ${path.length} chars]`);
   });
 });

@@ -15,7 +15,7 @@ describe('anonymous, batch and filename handling (through the edge)', () => {
 
       expect(reply.status).toBe(201);
       const [file] = reply.body['files'] as Array<Record<string, unknown>>;
-      expect(file).toMatchObject({ size: 15 * MB, status: 'queued', token: expect.stringMatching(/^[A-Za-z0-9_-]{32}$/) });
+      expect(file).toMatchObject({ size: 15 * MB, status: 'queued', token: expect.stringMatching(/^[\w-]{32}$/) });
       const { rows } = await stack.db.database.pool.query<{ ip_hash: string; token_hash: string; user_id: string | null; expires_at: Date }>(
         'SELECT ip_hash, token_hash, user_id, expires_at FROM uploads WHERE id = $1',
         [file!['id']],
@@ -40,16 +40,26 @@ describe('anonymous, batch and filename handling (through the edge)', () => {
       const reply = await postMultipart(url('/api/v1/upload/anonymous'), [{ filename: 'a.txt', size: 100 }]);
       const [file] = reply.body['files'] as Array<{ id: string; token: string }>;
 
-      const owner = await fetch(url(`/api/v1/upload/anonymous/${file!.id}?token=${file!.token}`));
+      const owner = await fetch(url(`/api/v1/upload/anonymous/${file!.id}`), { headers: { 'x-upload-token': file!.token } });
       expect(owner.status).toBe(200);
       expect(await owner.json()).toMatchObject({ id: file!.id, name: 'a.txt', size: 100, status: 'queued' });
-      const viaHeader = await fetch(url(`/api/v1/upload/anonymous/${file!.id}`), { headers: { 'x-upload-token': file!.token } });
-      expect(viaHeader.status).toBe(200);
 
-      expect((await fetch(url(`/api/v1/upload/anonymous/${file!.id}?token=wrong`))).status).toBe(404);
+      expect((await fetch(url(`/api/v1/upload/anonymous/${file!.id}`), { headers: { 'x-upload-token': 'wrong' } })).status).toBe(404);
       expect((await fetch(url(`/api/v1/upload/anonymous/${file!.id}`))).status).toBe(404);
       const stranger = await fetch(url(`/api/v1/upload/${file!.id}`), { headers: { authorization: `Bearer ${stack.tokens.free}` } });
       expect(stranger.status).toBe(404);
+    });
+
+    it('refuses the read-back token in the query string with a 400 JSON error, right token or not', async () => {
+      const reply = await postMultipart(url('/api/v1/upload/anonymous'), [{ filename: 'q.txt', size: 10 }]);
+      const [file] = reply.body['files'] as Array<{ id: string; token: string }>;
+      for (const path of [`/api/v1/upload/anonymous/${file!.id}?token=${file!.token}`, `/api/v1/upload/${file!.id}?token=${file!.token}`]) {
+        const refused = await fetch(url(path), { headers: { authorization: `Bearer ${stack.tokens.free}` } });
+        expect({ path, status: refused.status }).toEqual({ path, status: 400 });
+        expect(await refused.json()).toMatchObject({ error: 'validation_failed', message: expect.stringContaining('X-Upload-Token'), requestId: expect.any(String) });
+      }
+      const anonymous = await fetch(url(`/api/v1/upload/anonymous/${file!.id}?token=${file!.token}`));
+      expect(anonymous.status).toBe(400);
     });
   });
 

@@ -18,7 +18,7 @@ export type AuthMode = 'required' | 'optional';
 
 function bearerToken(header: string | undefined): string | undefined {
   if (header === undefined) return undefined;
-  const match = /^Bearer[ ]+([^ ]+)[ ]*$/i.exec(header);
+  const match = /^Bearer +([^ ]+) *$/i.exec(header);
   if (!match?.[1]) throw new UnauthorizedError(TOKEN_ERRORS.malformed);
   return match[1];
 }

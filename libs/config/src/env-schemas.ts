@@ -101,7 +101,7 @@ export function keycloakSettings(env: {
   if (env.JWKS_REFRESH_INTERVAL_MS > env.JWKS_MAX_AGE_MS) {
     throw new ConfigError('Invalid configuration: JWKS_REFRESH_INTERVAL_MS is invalid: must not exceed JWKS_MAX_AGE_MS');
   }
-  const realmUrl = `${env.KEYCLOAK_URL.replace(/\/+$/, '')}/realms/${env.KEYCLOAK_REALM}`;
+  const realmUrl = `${env.KEYCLOAK_URL.replace(/(?<!\/)\/+$/, '')}/realms/${env.KEYCLOAK_REALM}`;
   return {
     issuers: env.KEYCLOAK_ISSUERS.length > 0 ? env.KEYCLOAK_ISSUERS : [realmUrl],
     jwksUri: `${realmUrl}/protocol/openid-connect/certs`,

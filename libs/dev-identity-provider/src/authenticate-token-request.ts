@@ -16,7 +16,7 @@ const str = (value: unknown): string | undefined => (typeof value === 'string' ?
 
 /** Client credentials from HTTP Basic (form-urlencoded parts, RFC 6749 §2.3.1) or the form body. */
 function clientCredentials(body: Record<string, unknown>, authorization: string | undefined) {
-  const match = /^Basic\s+(.+)$/i.exec(authorization ?? '');
+  const match = /^Basic\s+(\S.*)$/i.exec(authorization ?? '');
   if (match?.[1]) {
     const decoded = Buffer.from(match[1], 'base64').toString('utf8');
     const colon = decoded.indexOf(':');

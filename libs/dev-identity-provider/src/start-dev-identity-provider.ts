@@ -59,7 +59,7 @@ export async function startDevIdentityProvider(options: DevIdentityProviderOptio
   const server = createServer(jwks.listener);
   const port = await listen(server, options.port, host);
 
-  const baseUrl = (options.publicUrl ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  const baseUrl = (options.publicUrl ?? `http://localhost:${port}`).replace(/(?<!\/)\/+$/, '');
   issuer.url = `${baseUrl}${prefix}`;
   const issuerUrl = issuer.url;
   const localTokenEndpoint = `${loopbackUrl(host, port)}${prefix}${keycloakEndpoints.token}`;

@@ -5,7 +5,7 @@ import { runWithRequestContext } from '@tp/logging';
 export const REQUEST_ID_HEADER = 'x-request-id';
 
 // Honour a caller's id only when it cannot be used to inject into logs or headers.
-const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+const SANE_REQUEST_ID = /^[\w.:-]{8,128}$/;
 
 export function pickRequestId(incoming: string | string[] | undefined): string {
   return typeof incoming === 'string' && SANE_REQUEST_ID.test(incoming) ? incoming : randomUUID();

@@ -1,4 +1,4 @@
-import { redactUrl } from './redact-url';
+import { MAX_LOGGED_URL_LENGTH, redactUrl } from './redact-url';
 
 const JWT = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhYmMifQ.c2lnbmF0dXJlLXZhbHVl';
 
@@ -44,5 +44,44 @@ describe('redactUrl', () => {
 
   it('copes with malformed escapes in a name', () => {
     expect(redactUrl('/docs?%E0%74oken%=1&%74oken=secret-value')).toBe('/docs?%E0%74oken%=1&%74oken=[REDACTED]');
+  });
+
+  it('redacts a JWT glued to other characters, and each of several JWTs in one path segment', () => {
+    expect(redactUrl(`/files/abc${JWT}/x`)).toBe('/files/abc[REDACTED]/x');
+    expect(redactUrl(`/files/${JWT}.${JWT}`)).toBe('/files/[REDACTED].[REDACTED]');
+    expect(redactUrl(`/files/${JWT}..${JWT}`)).toBe('/files/[REDACTED]..[REDACTED]');
+  });
+
+  it('keeps what only looks like the start of a JWT', () => {
+    expect(redactUrl('/files/eyJabcd.eyJabcdef.x')).toBe('/files/eyJabcd.eyJabcdef.x');
+    expect(redactUrl('/files/eyJabcdef.abcd.x')).toBe('/files/eyJabcdef.abcd.x');
+    expect(redactUrl('/files/eyJabcdef.abcdef')).toBe('/files/eyJabcdef.abcdef');
+  });
+
+  it('cuts a URL longer than 2 KB and says how long it was', () => {
+    const url = `/${'a'.repeat(15_999)}`;
+    expect(redactUrl(url)).toBe(`${url.slice(0, MAX_LOGGED_URL_LENGTH)}…[cut from 16000 chars]`);
+    expect(MAX_LOGGED_URL_LENGTH).toBe(2048);
+    expect(redactUrl(`/${'a'.repeat(MAX_LOGGED_URL_LENGTH - 1)}`)).toBe(`/${'a'.repeat(MAX_LOGGED_URL_LENGTH - 1)}`);
+  });
+
+  it('drops a path segment of repeated eyJ that the cut splits, as it could be a JWT', () => {
+    expect(redactUrl(`/files/${'eyJ'.repeat(5331)}`)).toBe('/files/…[cut from 16000 chars]');
+  });
+
+  it('keeps no part of a secret that the cut splits', () => {
+    const padding = `/${'p'.repeat(MAX_LOGGED_URL_LENGTH - 31)}`;
+    const jwt = redactUrl(`${padding}/${JWT}/${'q'.repeat(3000)}`);
+    expect(jwt).toBe(`${padding}/…[cut from ${padding.length + 1 + JWT.length + 3001} chars]`);
+    const query = redactUrl(`${padding}/x?token=${'s'.repeat(3000)}&rest=1`);
+    expect(query).toMatch(/\/x\?token=\[REDACTED\]…\[cut from \d+ chars\]$/);
+    const userinfo = redactUrl(`//user:${'s'.repeat(3000)}@example.com/x`);
+    expect(userinfo).toBe('//[REDACTED]@example.com/x');
+  });
+
+  it('keeps the logged URL within 2 KB even when redaction makes it longer', () => {
+    const logged = redactUrl(`/x?${'token=1&'.repeat(1000)}`);
+    expect(logged.startsWith('/x?token=[REDACTED]&token=[REDACTED]&')).toBe(true);
+    expect(logged).toMatch(new RegExp(`^.{${MAX_LOGGED_URL_LENGTH}}…\\[cut from 8003 chars\\]$`));
   });
 });

@@ -25,7 +25,8 @@ function lineFields(req: IncomingMessage, res: ServerResponse, responseTime: num
   return {
     requestId: context?.requestId ?? req.id,
     method: req.method,
-    url: redactUrl(req.url ?? ''),
+    // The target as sent: a router mounted at a prefix (Express) strips it from req.url meanwhile.
+    url: redactUrl((req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? ''),
     statusCode: res.statusCode,
     responseTime,
     ...(context?.userId ? { userId: context.userId } : {}),

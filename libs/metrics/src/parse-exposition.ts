@@ -4,8 +4,8 @@ export interface MetricSample {
   value: number;
 }
 
-const SAMPLE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)(?:\s+\d+)?$/;
-const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
+const SAMPLE = /^([a-z_:][\w:]*)(?:\{(.*)\})?\s+(\S+)(?:\s+\d+)?$/i;
+const LABEL = /\b([a-z_]\w*)="((?:[^"\\]|\\.)*)"/gi;
 
 const unescape = (value: string) => value.replace(/\\(.)/g, (_match, char: string) => (char === 'n' ? '\n' : char));
 

@@ -105,4 +105,20 @@ describe('mountedRoutes', () => {
     expect(mountedRoutes(app)).toEqual(['GET /admin/status', 'GET /health', 'POST /api/v1/items/:id', 'PUT /api/v1/items/:id/file']);
     expect(documentedRoutes(api.fragment())).toEqual(['POST /api/v1/items/:id', 'PUT /api/v1/items/:id/file']);
   });
+
+  it('lists further security schemes a route accepts as alternatives to the bearer token', () => {
+    const api = new ApiRegistry();
+    api.route({
+      method: 'get',
+      path: '/docs',
+      summary: 'Docs',
+      tags: ['docs'],
+      auth: 'required',
+      alsoAuthenticatedBy: ['docsQueryToken', 'docsCookie'],
+      responses: { 200: { description: 'Page', mediaType: 'text/html' } },
+    });
+    const operation = api.fragment().paths['/docs']!['get'] as { security: unknown };
+    expect(operation.security).toEqual([{ bearerAuth: [] }, { docsQueryToken: [] }, { docsCookie: [] }]);
+  });
 });
+

@@ -45,7 +45,7 @@ export class ApiRegistry {
 /** `GET /api/v1/flags/:key`-style keys of every documented operation. */
 export function documentedRoutes(fragment: Pick<OpenApiFragment, 'paths'>): string[] {
   return Object.entries(fragment.paths)
-    .flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path.replace(/\{([^}]+)\}/g, ':$1')}`))
+    .flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path.replace(/\{([^{}]+)\}/g, ':$1')}`))
     .sort();
 }
 

@@ -5,7 +5,7 @@ import type { RequestBodyDoc, ResponseDoc, RouteAuth, RouteDoc } from './route-d
 
 /** `/api/v1/flags/:key` → `/api/v1/flags/{key}`. */
 export function openApiPath(expressPath: string): string {
-  return expressPath.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+  return expressPath.replace(/:(\w+)/g, '{$1}');
 }
 
 function security(auth: RouteAuth): Array<Record<string, string[]>> {
@@ -66,9 +66,9 @@ export function buildOperation(route: RouteDoc) {
   return {
     summary: route.summary,
     ...(route.description ? { description: route.description } : {}),
-    operationId: `${route.method}${openApiPath(route.path).replace(/[^A-Za-z0-9]+(.)?/g, (_m, c?: string) => (c ? c.toUpperCase() : ''))}`,
+    operationId: `${route.method}${openApiPath(route.path).replace(/[^A-Z0-9]+(.)?/gi, (_m, c?: string) => (c ? c.toUpperCase() : ''))}`,
     tags: route.tags,
-    security: security(route.auth),
+    security: [...security(route.auth), ...(route.alsoAuthenticatedBy ?? []).map((scheme) => ({ [scheme]: [] }))],
     ...(params.length > 0 ? { parameters: params } : {}),
     ...(route.body ? { requestBody: requestBody(route.body) } : {}),
     responses,

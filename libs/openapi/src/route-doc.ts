@@ -36,6 +36,8 @@ export interface RouteDoc {
   description?: string;
   tags: string[];
   auth: RouteAuth;
+  /** Further security schemes (components.securitySchemes names), each enough alone, e.g. a cookie. */
+  alsoAuthenticatedBy?: readonly string[];
   params?: z.ZodObject;
   query?: z.ZodObject;
   headers?: HeaderDoc[];

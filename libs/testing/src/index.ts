@@ -19,4 +19,5 @@ export { call, type CallOptions, type Reply } from './http-call';
 export { eventually, msUntil, type MsUntilOptions } from './eventually';
 export { ISO_TIMESTAMP, UUID } from './matchers';
 export { testFlagClient } from './test-flag-client';
+export { composeRedisAclRules, createComposeAclUser, type AclUser } from './compose-redis-acl';
 export { startTestStack, type StackService, type TestStack, type TestStackOptions } from './test-stack';

@@ -1,4 +1,4 @@
-import express, { Router, type Request, type RequestHandler } from 'express';
+import express, { Router, type RequestHandler } from 'express';
 import type { TokenVerifier } from '@tp/auth';
 import type { ApiRegistry } from '@tp/openapi';
 import { countUnauthorized } from '../rate-limit/count-unauthorized';
@@ -16,37 +16,27 @@ const docsHeaders: RequestHandler = (_req, res, next) => {
   next();
 };
 
-/** `?token=…` to append to every URL the page loads, so a browser carries the token along. */
-function tokenSuffix(req: Request): string {
-  const token = req.query['token'];
-  return typeof token === 'string' && token ? `?token=${encodeURIComponent(token)}` : '';
-}
-
-function page(suffix: string): string {
-  return `<!DOCTYPE html>
+// Every URL is plain: after the first load (?token= → 303) the browser sends the docs cookie.
+const PAGE = `<!DOCTYPE html>
 <html lang="en">
   <head>
     <meta charset="UTF-8">
     <title>ToolsPlatform API</title>
-    <link rel="stylesheet" type="text/css" href="/docs/swagger-ui.css${suffix}">
-    <link rel="icon" type="image/png" href="/docs/favicon-32x32.png${suffix}" sizes="32x32">
+    <link rel="stylesheet" type="text/css" href="/docs/swagger-ui.css">
+    <link rel="icon" type="image/png" href="/docs/favicon-32x32.png" sizes="32x32">
   </head>
   <body>
     <div id="swagger-ui"></div>
-    <script src="/docs/swagger-ui-bundle.js${suffix}" charset="UTF-8"></script>
-    <script src="/docs/swagger-ui-standalone-preset.js${suffix}" charset="UTF-8"></script>
-    <script src="/docs/swagger-initializer.js${suffix}" charset="UTF-8"></script>
+    <script src="/docs/swagger-ui-bundle.js" charset="UTF-8"></script>
+    <script src="/docs/swagger-ui-standalone-preset.js" charset="UTF-8"></script>
+    <script src="/docs/swagger-initializer.js" charset="UTF-8"></script>
   </body>
 </html>
 `;
-}
 
-function initializer(suffix: string): string {
-  // JSON-encoded (and `<` escaped): the token is client input.
-  const url = JSON.stringify(`/docs/openapi.json${suffix}`).replace(/</g, '\\u003c');
-  return `window.onload = function () {
+const INITIALIZER = `window.onload = function () {
   window.ui = SwaggerUIBundle({
-    url: ${url},
+    url: '/docs/openapi.json',
     dom_id: '#swagger-ui',
     deepLinking: true,
     presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
@@ -54,7 +44,6 @@ function initializer(suffix: string): string {
   });
 };
 `;
-}
 
 export interface DocsRoutesOptions {
   verifier: TokenVerifier;
@@ -68,11 +57,11 @@ export interface DocsRoutesOptions {
 export function docsRoutes(options: DocsRoutesOptions): Router {
   const router = Router();
   router.use('/docs', countUnauthorized(docsAccess(options.verifier, options.adminOnly), options.rateLimiter), docsHeaders);
-  options.api.mount(router, docsPageRoute, (req, res) => {
-    res.type('html').send(page(tokenSuffix(req)));
+  options.api.mount(router, docsPageRoute, (_req, res) => {
+    res.type('html').send(PAGE);
   });
-  options.api.mount(router, docsInitializerRoute, (req, res) => {
-    res.type('js').send(initializer(tokenSuffix(req)));
+  options.api.mount(router, docsInitializerRoute, (_req, res) => {
+    res.type('js').send(INITIALIZER);
   });
   options.api.mount(router, docsDocumentRoute, async (_req, res) => {
     res.json(await options.document());

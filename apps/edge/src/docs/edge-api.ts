@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ApiRegistry, type RouteDoc } from '@tp/openapi';
+import { DOCS_COOKIE, DOCS_COOKIE_MAX_AGE_S } from './docs-access';
 
 // Public: status and latency only; the error detail of a failing check goes to the edge's log.
 const checkSchema = z.object({
@@ -21,31 +22,54 @@ const health = (path: string, summary: string): RouteDoc => ({
       : { 200: { description: 'ok or degraded', json: healthReportSchema }, 503: { description: 'A required dependency is down', json: healthReportSchema } },
 });
 
-export const docsTokenQuery = z.object({
-  token: z.string().optional().describe('Admin access token for a browser (instead of the Authorization header); redacted from logs'),
-});
+/** How a browser authenticates to /docs (declared in the edge's document only; see docs-access.ts). */
+export const DOCS_QUERY_SCHEME = 'docsQueryToken';
+export const DOCS_COOKIE_SCHEME = 'docsCookie';
+export const DOCS_SECURITY_SCHEMES = {
+  [DOCS_QUERY_SCHEME]: {
+    type: 'apiKey',
+    in: 'query',
+    name: 'token',
+    description: "An admin access token on a browser's first load: verified, moved into the docs cookie, answered 303 to the URL without it",
+  },
+  [DOCS_COOKIE_SCHEME]: {
+    type: 'apiKey',
+    in: 'cookie',
+    name: DOCS_COOKIE,
+    description: `Set by that 303 (HttpOnly; Secure; SameSite=Strict; Path=/docs; ${DOCS_COOKIE_MAX_AGE_S} s); its token is verified on every /docs request; never accepted by the API`,
+  },
+};
 
 const DOCS_ERRORS = [403];
+
+const movedToCookie = {
+  303: {
+    description: 'A `?token=` was verified: it is now the docs cookie; follow Location (the same URL without the token)',
+    headers: {
+      Location: { description: 'The same path and query without `token`', schema: { type: 'string' } },
+      'Set-Cookie': { description: `${DOCS_COOKIE}=…; Path=/docs; Max-Age=${DOCS_COOKIE_MAX_AGE_S}; HttpOnly; Secure; SameSite=Strict`, schema: { type: 'string' } },
+    },
+  },
+};
+const docsAuth = { auth: 'required', alsoAuthenticatedBy: [DOCS_QUERY_SCHEME, DOCS_COOKIE_SCHEME] } as const;
 
 export const docsPageRoute = {
   method: 'get',
   path: '/docs',
   summary: 'Swagger UI for this document',
   tags: ['docs'],
-  auth: 'required',
-  query: docsTokenQuery,
-  responses: { 200: { description: 'The Swagger UI page', mediaType: 'text/html' } },
+  ...docsAuth,
+  responses: { 200: { description: 'The Swagger UI page', mediaType: 'text/html' }, ...movedToCookie },
   errors: DOCS_ERRORS,
 } satisfies RouteDoc;
 
 export const docsInitializerRoute = {
   method: 'get',
   path: '/docs/swagger-initializer.js',
-  summary: 'Swagger UI start-up script (loads /docs/openapi.json with the same token)',
+  summary: 'Swagger UI start-up script (loads /docs/openapi.json, with the docs cookie)',
   tags: ['docs'],
-  auth: 'required',
-  query: docsTokenQuery,
-  responses: { 200: { description: 'JavaScript', mediaType: 'text/javascript' } },
+  ...docsAuth,
+  responses: { 200: { description: 'JavaScript', mediaType: 'text/javascript' }, ...movedToCookie },
   errors: DOCS_ERRORS,
 } satisfies RouteDoc;
 
@@ -54,9 +78,8 @@ export const docsDocumentRoute = {
   path: '/docs/openapi.json',
   summary: 'This OpenAPI 3.1 document (every service merged)',
   tags: ['docs'],
-  auth: 'required',
-  query: docsTokenQuery,
-  responses: { 200: { description: 'The document; `x-unavailable` lists services that did not answer', json: z.record(z.string(), z.unknown()) } },
+  ...docsAuth,
+  responses: { 200: { description: 'The document; `x-unavailable` lists services that did not answer', json: z.record(z.string(), z.unknown()) }, ...movedToCookie },
   errors: DOCS_ERRORS,
 } satisfies RouteDoc;
 

@@ -1,5 +1,6 @@
 import { errorResponse, sharedComponents, type OpenApiFragment } from '@tp/openapi';
 import type { ServiceRoute } from '../routing/service-routes';
+import { DOCS_SECURITY_SCHEMES } from './edge-api';
 
 export interface ServiceFragment {
   service: string;
@@ -36,6 +37,8 @@ function addEdgeResponses(paths: OpenApiFragment['paths'], routes: ServiceRoute[
 export function mergeOpenApi(edge: OpenApiFragment, services: ServiceFragment[], routes: ServiceRoute[]) {
   const paths: OpenApiFragment['paths'] = structuredClone(edge.paths);
   const components = sharedComponents();
+  // The edge's own: how a browser reaches /docs.
+  Object.assign(components.securitySchemes, DOCS_SECURITY_SCHEMES);
   for (const { fragment } of services) {
     if (!fragment) continue;
     for (const [path, operations] of Object.entries(structuredClone(fragment.paths))) {

@@ -42,7 +42,7 @@ export const flagKeyParams = z.object({ key: z.string().describe('Flag key') });
 export const anonymousIdQuery = z.object({
   anonymousId: z
     .string()
-    .regex(/^[A-Za-z0-9_-]{8,64}$/, "must be 8-64 characters of letters, digits, '-' or '_'")
+    .regex(/^[\w-]{8,64}$/, "must be 8-64 characters of letters, digits, '-' or '_'")
     .optional()
     .describe('Stable id of an anonymous visitor for percentage rollouts (the X-Anonymous-Id header wins)'),
 });

@@ -29,7 +29,7 @@ export function sanitizeFilename(original: string | undefined): string {
   const cleaned = lastComponent
     .replace(UNSAFE_CHARACTERS, '')
     .replace(/^[.\s]+/, '')
-    .replace(/\s+$/, '');
+    .trimEnd();
   const capped = capLength(cleaned, MAX_NAME_LENGTH);
   return capped.length > 0 ? capped : FALLBACK_NAME;
 }

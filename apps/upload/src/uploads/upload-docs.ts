@@ -30,8 +30,11 @@ const uploadStatusSchema = z.object({
 
 export const uploadIdParams = z.object({ id: z.string().describe('Upload id (a UUID; anything else is a 404)') });
 
-const tokenQuery = z.object({ token: z.string().optional().describe('Read-back token of an anonymous upload (or the X-Upload-Token header)') });
-const TOKEN_HEADER: HeaderDoc[] = [{ name: 'X-Upload-Token', description: 'Read-back token of an anonymous upload' }];
+/** The read-back token travels in a header only (a query string lands in proxy logs): `?token=` is a 400. */
+export const TOKEN_IN_QUERY = 'Send the read-back token in the X-Upload-Token header, not in the query string';
+const TOKEN_HEADER: HeaderDoc[] = [
+  { name: 'X-Upload-Token', description: 'Read-back token of an anonymous upload (header only: `?token=` is answered 400)' },
+];
 
 // 408: the body averaged under UPLOAD_MIN_BYTES_PER_SECOND. 429 (over a quota, or every upload
 // slot in use) is declared with its quota details (quotaRefusalResponse).
@@ -73,10 +76,9 @@ export const anonymousStatusRoute = {
   // The edge reads a token if one is sent (a bad one is a 401); none is needed.
   auth: 'optional',
   params: uploadIdParams,
-  query: tokenQuery,
   headers: TOKEN_HEADER,
   responses: { 200: { description: 'Status; `downloadUrl` once ready', json: uploadStatusSchema } },
-  errors: [404, 410, 429, 503],
+  errors: [400, 404, 410, 429, 503],
 } satisfies RouteDoc;
 
 export const uploadStatusRoute = {
@@ -86,8 +88,7 @@ export const uploadStatusRoute = {
   tags: ['upload'],
   auth: 'required',
   params: uploadIdParams,
-  query: tokenQuery,
   headers: TOKEN_HEADER,
   responses: { 200: { description: 'Status; `downloadUrl` once ready', json: uploadStatusSchema } },
-  errors: [404, 410, 429, 503],
+  errors: [400, 404, 410, 429, 503],
 } satisfies RouteDoc;

@@ -39,5 +39,5 @@ export function uploadFailure(err: unknown, context: UploadContext): unknown {
 /** busboy's and multer's words for a body that was cut off or is not multipart as declared. */
 export function isIncompleteBody(err: unknown): boolean {
   const message = err instanceof Error ? err.message : '';
-  return /Unexpected end of (form|file)|Request (aborted|closed)|Malformed part header|Multipart: Boundary not found/i.test(message);
+  return /Unexpected end of (?:form|file)|Request (?:aborted|closed)|Malformed part header|Multipart: Boundary not found/i.test(message);
 }

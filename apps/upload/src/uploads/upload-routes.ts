@@ -1,6 +1,7 @@
 import { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import type multer from 'multer';
 import { authenticate, type TokenVerifier } from '@tp/auth';
+import { ValidationError } from '@tp/errors';
 import { validate, type ApiRegistry } from '@tp/openapi';
 import type { StoredFile } from './s3-storage-engine';
 import type { AnonymousQuota } from '../quota/anonymous-quota';
@@ -11,7 +12,7 @@ import type { UploadSlots } from '../quota/upload-slots';
 import type { PaceSettings } from './upload-pace';
 import { findUploadContext, setUploadContext, uploadContextOf, type UploadContext } from './upload-context';
 import { intake } from './upload-intake';
-import { anonymousStatusRoute, anonymousUploadRoute, uploadIdParams, uploadStatusRoute, userUploadRoute } from './upload-docs';
+import { anonymousStatusRoute, anonymousUploadRoute, TOKEN_IN_QUERY, uploadIdParams, uploadStatusRoute, userUploadRoute } from './upload-docs';
 import type { CountUpload } from './upload-metrics';
 import { outcomeOf } from './upload-outcome';
 import type { UploadService } from './upload-service';
@@ -98,10 +99,11 @@ export function uploadRoutes(deps: UploadRouteDeps, api: ApiRegistry): Router {
   return router;
 }
 
+/** The read-back token, from X-Upload-Token only: a URL's query ends up in proxy logs and browser history. */
 const tokenFrom = (req: Request): string | undefined => {
+  if (req.query['token'] !== undefined) throw new ValidationError(TOKEN_IN_QUERY);
   const header = req.headers['x-upload-token'];
-  if (typeof header === 'string' && header) return header;
-  return typeof req.query['token'] === 'string' ? req.query['token'] : undefined;
+  return typeof header === 'string' && header ? header : undefined;
 };
 
 /**
