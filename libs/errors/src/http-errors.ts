@@ -71,6 +71,12 @@ export class PayloadTooLargeError extends HttpError {
   }
 }
 
+export class UnsupportedMediaTypeError extends HttpError {
+  constructor(message = 'Unsupported content type', options?: HttpErrorOptions) {
+    super(415, 'unsupported_media_type', message, options);
+  }
+}
+
 export class TooManyRequestsError extends HttpError {
   constructor(message = 'Too many requests', options?: HttpErrorOptions) {
     super(429, 'too_many_requests', message, options);

@@ -32,6 +32,8 @@ export interface ServiceAppOptions {
 export function createServiceApp(options: ServiceAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
+  // No automatic ETag (and so no automatic 304): a conditional answer is a route's documented choice (flags' sendWithEtag).
+  app.set('etag', false);
   app.set('trust proxy', options.trustProxy ?? false);
   // Metrics and the request line come from one completion listener (pino-http's).
   const onResponse = options.metrics ? httpMetricsRecorder(options.metrics) : undefined;

@@ -15,3 +15,4 @@ export { requestIdMiddleware, pickRequestId, REQUEST_ID_HEADER } from './request
 export { closeAfterResponse, closeUnreadRequests, DEFAULT_LINGER, type LingerLimits } from './close-after-response';
 export { runService, type Closer, type RunServiceOptions, type ServerSettings, type ServiceParts, type ServiceRuntimeConfig } from './run-service';
 export { handlerChain, underPath } from './handler-chain';
+export { answerClientErrors, clientErrorAnswer } from './client-errors';

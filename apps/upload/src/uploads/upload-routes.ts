@@ -5,7 +5,7 @@ import { validate, type ApiRegistry } from '@tp/openapi';
 import type { StoredFile } from './s3-storage-engine';
 import type { AnonymousQuota } from '../quota/anonymous-quota';
 import { findUploadContext, setUploadContext, uploadContextOf, type UploadContext } from './upload-context';
-import { intake } from './upload-intake';
+import { intake, requireMultipartForm } from './upload-intake';
 import { anonymousStatusRoute, anonymousUploadRoute, uploadIdParams, uploadStatusRoute, userUploadRoute } from './upload-docs';
 import type { CountUpload } from './upload-metrics';
 import { outcomeOf } from './upload-outcome';
@@ -37,6 +37,7 @@ function prepare(service: UploadService, mode: 'user' | 'anonymous', quota: Anon
     const context = await service.contextFor(mode === 'user' ? req.identity : undefined, req.ip ?? 'unknown');
     setUploadContext(req, context);
     // Refused before a byte is read: the error chain closes the connection after the answer.
+    requireMultipartForm(req);
     service.checkDeclaredLength(req.headers['content-length'], context);
     await reserveQuota(quota, req, res, context);
     next();

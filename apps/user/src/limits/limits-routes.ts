@@ -8,8 +8,8 @@ import type { UserAccounts } from '@tp/entitlements';
 
 const limitsSchema = z.object({
   tier: z.enum(TIERS),
-  maxFileSizeBytes: z.number().int(),
-  maxFilesPerRequest: z.number().int(),
+  maxFileSizeBytes: z.number().int().min(0),
+  maxFilesPerRequest: z.number().int().min(1).max(1000),
   batchUploads: z.boolean(),
   adsEnabled: z.boolean(),
   queuePriority: z.enum(['normal', 'priority']),
@@ -19,6 +19,7 @@ const readLimits = {
   method: 'get',
   path: '/api/v1/user/limits',
   summary: "What the caller's tier allows",
+  description: 'The limits of the caller’s tier from the one tier table; `adsEnabled` also honours the `ads` flag and FEATURE_ADS_ENABLED.',
   tags: ['user'],
   auth: 'required',
   responses: { 200: { description: 'Tier limits', json: limitsSchema } },
