@@ -1,4 +1,12 @@
-export { ApiRegistry, documentedRoutes, multipartFiles, openApiHandler, sharedComponents, type OpenApiFragment } from './api-registry';
+export {
+  ApiRegistry,
+  documentedRoutes,
+  multipartFiles,
+  openApiHandler,
+  sharedComponents,
+  type MultipartFileField,
+  type OpenApiFragment,
+} from './api-registry';
 export { buildOperation, openApiPath } from './build-operation';
 export { API_TAGS, documentTags } from './api-tags';
 export {

@@ -44,7 +44,8 @@ const detailed: RouteDoc = {
   auth: 'none',
   rateLimited: true,
   responses: { 200: { description: 'ok or degraded', json: healthReportSchema }, 503: { description: 'A required dependency is down', json: healthReportSchema } },
-  errors: [429],
+  // 408 and 504 (the edge's time bounds) listed here too, so they carry the RateLimit headers of this limited route.
+  errors: [408, 429, 504],
 };
 
 // 429: a refused token counts against the caller's IP like on any other route.

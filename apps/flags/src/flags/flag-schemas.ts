@@ -43,6 +43,7 @@ export const flagKeyParams = z.object({ key: z.string().max(FLAG_KEY_MAX).descri
 export const anonymousIdQuery = z.object({
   anonymousId: z
     .string()
+    .max(64)
     .regex(/^[A-Za-z0-9_-]{8,64}$/, "must be 8-64 characters of letters, digits, '-' or '_'")
     .optional()
     .describe('Stable id of an anonymous visitor for percentage rollouts (the X-Anonymous-Id header wins)'),

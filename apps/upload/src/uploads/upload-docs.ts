@@ -1,5 +1,9 @@
 import { z } from 'zod';
 import { multipartFiles, type RouteDoc, type SecuritySchemeName } from '@tp/openapi';
+import { limitsFor } from '@tp/tiers';
+
+const FREE = limitsFor('FREE');
+const PREMIUM = limitsFor('PREMIUM');
 
 // A display name is sanitized to at most 200 characters; MIME types are short; a batch holds at most 20 files.
 const fileName = z.string().max(200);
@@ -16,7 +20,7 @@ const storedFileSchema = z.object({
   token: z.string().max(64).optional().describe('Anonymous uploads only: the read-back token, returned once'),
 });
 
-const uploadedSchema = z.object({ files: z.array(storedFileSchema).max(20) });
+const uploadedSchema = z.object({ files: z.array(storedFileSchema).max(PREMIUM.maxFilesPerRequest) });
 
 const uploadStatusSchema = z.object({
   id: z.uuid(),
@@ -50,7 +54,7 @@ export const anonymousUploadRoute = {
   tags: ['upload'],
   // The edge reads a token if one is sent (a bad one is a 401); none is needed.
   auth: 'optional',
-  body: { multipart: multipartFiles({ file: { description: 'The file (FREE size limit)' } }) },
+  body: { multipart: multipartFiles({ file: { description: 'The file (FREE size limit)', maxBytes: FREE.maxFileSizeBytes } }) },
   responses: { 201: { description: 'Stored and queued; keep `token` to read the status back', json: uploadedSchema } },
   errors: UPLOAD_ERRORS,
 } satisfies RouteDoc;
@@ -66,8 +70,8 @@ export const userUploadRoute = {
   auth: 'required',
   body: {
     multipart: multipartFiles({
-      file: { description: 'One file' },
-      files: { description: 'Several files (PREMIUM batch uploads)', multiple: true },
+      file: { description: 'One file (the tier’s size limit)', maxBytes: PREMIUM.maxFileSizeBytes },
+      files: { description: 'Several files (PREMIUM batch uploads)', maxBytes: PREMIUM.maxFileSizeBytes, maxFiles: PREMIUM.maxFilesPerRequest },
     }),
   },
   responses: { 201: { description: 'Stored and queued for processing', json: uploadedSchema } },
