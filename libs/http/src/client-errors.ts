@@ -90,7 +90,13 @@ export function answerClientErrors(server: Server, logger: Logger): void {
     const requestId = pickRequestId(req.headers[REQUEST_ID_HEADER]);
     const body = JSON.stringify({ error: 'expectation_failed', message: 'Only `Expect: 100-continue` is supported', requestId });
     logger.warn({ requestId, status: 417, method: req.method }, 'Client error answered by the HTTP layer');
-    res.writeHead(417, { 'content-type': 'application/json; charset=utf-8', 'x-request-id': requestId, 'cache-control': 'no-store', connection: 'close' });
+    res.writeHead(417, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': String(Buffer.byteLength(body)),
+      'x-request-id': requestId,
+      'cache-control': 'no-store',
+      connection: 'close',
+    });
     res.end(body);
   });
   server.on('connect', (req: IncomingMessage, socket: Duplex) => {
