@@ -66,6 +66,8 @@ export function buildOperation(route: RouteDoc) {
   const errors = new Set([...ALWAYS, ...(route.errors ?? [])]);
   if (route.auth === 'required' || route.auth === 'optional' || route.credentials) errors.add(401);
   for (const status of [...errors].sort()) responses[String(status)] ??= errorResponse(status);
+  // Express answers a conditional GET that matches (`If-None-Match: *` matches any representation) with 304.
+  if (route.method === 'get') responses['304'] ??= { description: 'Not modified: a conditional request matched (no body)' };
   const params = parameters(route);
   const operation = {
     summary: route.summary,

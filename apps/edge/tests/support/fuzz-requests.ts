@@ -84,14 +84,23 @@ function mutate(value: unknown, random: Random): unknown {
   return Array.isArray(value) ? Object.values(copy) : copy;
 }
 
+/** Percent-encodes; a lone surrogate (no UTF-8 form) becomes its invalid three-byte encoding, which is fuzz too. */
+function encode(value: unknown): string {
+  try {
+    return encodeURIComponent(String(value));
+  } catch {
+    return '%ED%A0%80';
+  }
+}
+
 function pathValue(document: ApiDocument, parameter: Parameter, random: Random): string {
   if (random.chance(0.5)) return random.pick(EVIL_SEGMENTS);
-  return encodeURIComponent(String(sample(document, parameter.schema, random)));
+  return encode(sample(document, parameter.schema, random));
 }
 
 function queryValue(document: ApiDocument, parameter: Parameter, random: Random): string {
   if (random.chance(0.3)) return random.pick(['%zz', '%', 'a%00b', 'x'.repeat(3000), '', '%E0%A4%A']);
-  return encodeURIComponent(String(random.chance(0.3) ? random.pick(EVIL_VALUES) : sample(document, parameter.schema, random)));
+  return encode(random.chance(0.3) ? random.pick(EVIL_VALUES) : sample(document, parameter.schema, random));
 }
 
 function authorization(random: Random, credentials: Credentials): string | undefined {
