@@ -16,6 +16,8 @@ export interface CallOptions {
   headers?: Record<string, string>;
   /** Serialised as the request body, with `content-type: application/json`. */
   json?: unknown;
+  /** A raw body (set its content-type in `headers`); ignored when `json` is given. */
+  body?: string;
 }
 
 /**
@@ -30,7 +32,7 @@ export async function call(url: string, options: CallOptions = {}): Promise<Repl
   const response = await fetch(url, {
     method: options.method ?? 'GET',
     headers,
-    body: options.json === undefined ? undefined : JSON.stringify(options.json),
+    body: options.json === undefined ? options.body : JSON.stringify(options.json),
   });
   const text = await response.text();
   const reply = { status: response.status, headers: response.headers, body: parseObject(text), text };
