@@ -25,6 +25,9 @@ describe('errorMiddleware', () => {
           await new Promise((resolve) => setImmediate(resolve));
           throw new Error('secret async internals');
         });
+        routes.get('/items/:id', (req, res) => {
+          res.json({ id: req.params['id'] });
+        });
         routes.post('/echo', (req, res) => {
           res.json({ received: req.body as unknown });
         });
@@ -76,6 +79,16 @@ describe('errorMiddleware', () => {
     const failure = logs.lines().find((line) => line['msg'] === 'Request failed' && line['requestId'] === requestId);
     expect(failure).toMatchObject({ level: 'error', err: { message: 'secret internals' } });
     expect((failure?.['err'] as { stack?: string }).stack).toContain('secret internals');
+  });
+
+  it.each(['%zz', '%', '%E0%A4%A'])('answers 400 validation_failed for the malformed percent-encoding %s in a path parameter', async (raw) => {
+    const response = await fetch(`${server.url}/items/${raw}`);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      error: 'validation_failed',
+      message: 'The URL path has malformed percent-encoding',
+      requestId: response.headers.get('x-request-id'),
+    });
   });
 
   it('answers 400 validation_failed for a body that is not valid JSON', async () => {
