@@ -115,7 +115,11 @@ describe('GET /docs/openapi.json document', () => {
 
   it('declares bearer JWT security and the shared error body', async () => {
     const document = await adminDocument();
-    expect(document.components['securitySchemes']).toEqual({ bearerAuth: expect.objectContaining({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }) });
+    expect(document.components['securitySchemes']).toMatchObject({
+      bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+      docsTokenQuery: { type: 'apiKey', in: 'query', name: 'token' },
+    });
+    expect(document.paths['/docs']!['get'].security).toEqual([{ bearerAuth: [] }, { docsTokenQuery: [] }]);
     expect(document.components['schemas']['ErrorBody']).toMatchObject({
       required: ['error', 'message', 'requestId'],
       properties: { upgradeUrl: { type: 'string' } },
@@ -136,8 +140,8 @@ describe('GET /docs/openapi.json document', () => {
 
   it('documents the Paddle webhook with its Paddle-Signature header and no bearer token', async () => {
     const webhook = (await adminDocument()).paths['/api/v1/webhooks/paddle']!['post'];
-    expect(webhook.security).toEqual([]);
-    expect(webhook.parameters).toContainEqual(expect.objectContaining({ name: 'Paddle-Signature', in: 'header', required: true }));
+    expect(webhook.security).toEqual([{ paddleSignature: [] }]);
+    expect((await adminDocument()).components['securitySchemes']['paddleSignature']).toMatchObject({ type: 'apiKey', in: 'header', name: 'Paddle-Signature' });
     expect(webhook.requestBody.content['application/json'].schema.required).toEqual(expect.arrayContaining(['event_id', 'event_type']));
     expect(webhook.responses['429']).toBeUndefined();
   });
