@@ -74,7 +74,7 @@ describe('fuzzing every operation of the OpenAPI document through the edge', () 
 
   it('answers ~1,000 generated requests with no 5xx, a JSON error body on every 4xx, and only documented answers', async () => {
     const randomSeed = loadTestConfig().FUZZ_SEED ?? randomInt(2 ** 31);
-    // eslint-disable-next-line no-console -- the seed replays a failure: FUZZ_SEED=<seed> npx jest apps/edge/tests/edge-fuzz.spec.ts
+    // The seed replays a failure: FUZZ_SEED=<seed> npx jest apps/edge/tests/edge-fuzz.spec.ts
     console.log(`fuzz: fixed seed ${FIXED_SEED} (${FIXED_REQUESTS} requests), per-run seed ${randomSeed} (${RANDOM_REQUESTS}); replay with FUZZ_SEED=${randomSeed}`);
     const generated = [new Random(FIXED_SEED), new Random(randomSeed)].flatMap((random, index) =>
       Array.from({ length: index === 0 ? FIXED_REQUESTS : RANDOM_REQUESTS }, () => fuzzRequest(document, random, credentials)),
@@ -100,7 +100,6 @@ describe('fuzzing every operation of the OpenAPI document through the edge', () 
       }
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-    // eslint-disable-next-line no-console -- the counts are the fuzz run's report
     console.log(`fuzz: ${generated.length} requests over ${operations.size} operations; statuses ${JSON.stringify(statuses)}; findings ${findings.length}`);
     expect(findings.slice(0, 20)).toEqual([]);
     expect(operations.size).toBe(Object.values(document.paths).flatMap((methods) => Object.keys(methods)).length);

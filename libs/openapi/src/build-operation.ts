@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { BEARER_SCHEME, errorResponse, withRateLimitHeaders } from './error-schema';
 import { toOpenApiSchema, type JsonSchema } from './json-schema';
-import type { RequestBodyDoc, ResponseDoc, RouteAuth, RouteDoc } from './route-doc';
+import type { RequestBodyDoc, ResponseDoc, RouteDoc } from './route-doc';
 
 /** `/api/v1/flags/:key` → `/api/v1/flags/{key}`. */
 export function openApiPath(expressPath: string): string {
