@@ -49,6 +49,12 @@ describe('inputs that used to reach a 500, through the edge', () => {
     expectError(reply, 415, 'unsupported_media_type');
   });
 
+  it('answers 405 with Allow for a method a served path does not take (PUT /api/v1/flags), at the service behind the edge', async () => {
+    const reply = await call(`${stack.edge!.url}/api/v1/flags`, { method: 'PUT', token: admin, json: {} });
+    expectError(reply, 405, 'method_not_allowed');
+    expect(reply.headers.get('allow')).toBe('GET, HEAD, POST');
+  });
+
   it('answers 415 for an anonymous upload sent as JSON', async () => {
     const reply = await call(`${stack.edge!.url}/api/v1/upload/anonymous`, { method: 'POST', json: { file: 'not a form' } });
     expectError(reply, 415, 'unsupported_media_type');

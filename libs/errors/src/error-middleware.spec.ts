@@ -129,6 +129,13 @@ describe('errorMiddleware', () => {
     });
   });
 
+  it('answers 405 with Allow for a served path asked with another method', async () => {
+    const response = await fetch(`${server.url}/items/7`, { method: 'PUT' });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('GET, HEAD');
+    expect(await response.json()).toMatchObject({ error: 'method_not_allowed', requestId: response.headers.get('x-request-id') });
+  });
+
   it('uses the caller-supplied request id in the error body', async () => {
     const response = await fetch(`${server.url}/no/such/route`, { headers: { 'x-request-id': 'caller-id-0001' } });
     expect(response.headers.get('x-request-id')).toBe('caller-id-0001');

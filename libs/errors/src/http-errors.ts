@@ -53,6 +53,12 @@ export class NotFoundError extends HttpError {
   }
 }
 
+export class MethodNotAllowedError extends HttpError {
+  constructor(message = 'Method not allowed', options?: HttpErrorOptions) {
+    super(405, 'method_not_allowed', message, options);
+  }
+}
+
 export class RequestTimeoutError extends HttpError {
   constructor(message = 'The request did not arrive in time', options?: HttpErrorOptions) {
     super(408, 'request_timeout', message, options);
