@@ -104,9 +104,10 @@ function queryValue(document: ApiDocument, parameter: Parameter, random: Random)
 }
 
 function authorization(random: Random, credentials: Credentials): string | undefined {
+  // Mostly real tokens, so most requests get past the edge's authentication to the services.
   const choice = random.int(8);
-  if (choice < 2) return undefined;
-  if (choice < 5) return `Bearer ${random.pick([credentials.free, credentials.premium, credentials.admin])}`;
+  if (choice < 1) return undefined;
+  if (choice < 6) return `Bearer ${random.pick([credentials.free, credentials.premium, credentials.admin])}`;
   return random.pick(['Bearer', 'Bearer not.a.token', 'Basic YTpi', `Bearer ${'x'.repeat(2000)}`, 'Bearer a.b.c', 'bearer  ']);
 }
 
