@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { msUntil, startTestStack, type TestStack } from '@tp/testing';
+import { call, msUntil, startTestStack, type TestStack } from '@tp/testing';
 import { signPaddlePayload } from '../src/webhooks/paddle-signature';
 import { PREMIUM_PRICE_ID, newIds, paddleEvent, type PaddleEventBody } from './support/paddle-fixtures';
 import { MB, startStreamingUpload, uploadFiles, type Reply } from './support/upload-client';
@@ -42,9 +42,9 @@ describe('one tier everywhere: a Paddle subscription drives uploads through the 
   const uploadUrl = () => `${edgeUrl}/api/v1/upload`;
 
   async function get(path: string, token: string): Promise<Record<string, unknown>> {
-    const response = await fetch(`${edgeUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
-    expect(response.status).toBe(200);
-    return (await response.json()) as Record<string, unknown>;
+    const reply = await call(`${edgeUrl}${path}`, { token });
+    expect(reply.status).toBe(200);
+    return reply.body;
   }
 
   const tierOf = async (token: string) => (await get('/api/v1/user/limits', token))['tier'];
@@ -63,6 +63,7 @@ describe('one tier everywhere: a Paddle subscription drives uploads through the 
   /** Sends a signed event through the edge and returns when its 200 arrived. */
   async function webhook(event: PaddleEventBody): Promise<number> {
     const raw = JSON.stringify(event);
+    // fetch, not call(): the acknowledgement time is taken the moment the answer arrives.
     const response = await fetch(`${edgeUrl}/api/v1/webhooks/paddle`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'paddle-signature': signPaddlePayload(raw, SECRET) },

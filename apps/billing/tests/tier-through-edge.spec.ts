@@ -1,4 +1,4 @@
-import { startTestStack, type TestStack } from '@tp/testing';
+import { call, startTestStack, type TestStack } from '@tp/testing';
 import { signPaddlePayload } from '../src/webhooks/paddle-signature';
 import { PREMIUM_PRICE_ID, newIds, paddleEvent, type PaddleEventBody } from './support/paddle-fixtures';
 
@@ -21,19 +21,19 @@ describe('tier through the edge: Paddle webhooks drive GET /api/v1/user/profile'
   afterAll(() => stack?.stop());
 
   async function profile(token: string): Promise<Record<string, unknown>> {
-    const response = await fetch(`${edgeUrl}/api/v1/user/profile`, { headers: { authorization: `Bearer ${token}` } });
-    expect(response.status).toBe(200);
-    return (await response.json()) as Record<string, unknown>;
+    const reply = await call(`${edgeUrl}/api/v1/user/profile`, { token });
+    expect(reply.status).toBe(200);
+    return reply.body;
   }
 
   async function sendToEdge(event: PaddleEventBody): Promise<{ status: number; body: Record<string, unknown> }> {
     const raw = JSON.stringify(event);
-    const response = await fetch(`${edgeUrl}/api/v1/webhooks/paddle`, {
+    const reply = await call(`${edgeUrl}/api/v1/webhooks/paddle`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'paddle-signature': signPaddlePayload(raw, SECRET) },
       body: raw,
     });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    return { status: reply.status, body: reply.body };
   }
 
   it('takes a free user FREE → PREMIUM (activated) → FREE (canceled)', async () => {
@@ -52,9 +52,9 @@ describe('tier through the edge: Paddle webhooks drive GET /api/v1/user/profile'
   });
 
   it('rejects an unsigned webhook at the billing service with 401 (the edge asks for no token)', async () => {
-    const response = await fetch(`${edgeUrl}/api/v1/webhooks/paddle`, { method: 'POST', body: '{}' });
+    const reply = await call(`${edgeUrl}/api/v1/webhooks/paddle`, { method: 'POST', body: '{}' });
 
-    expect(response.status).toBe(401);
-    expect(await response.json()).toMatchObject({ error: 'unauthorized', message: 'Invalid webhook signature' });
+    expect(reply.status).toBe(401);
+    expect(reply.body).toMatchObject({ error: 'unauthorized', message: 'Invalid webhook signature' });
   });
 });

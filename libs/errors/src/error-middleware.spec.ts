@@ -25,6 +25,9 @@ describe('errorMiddleware', () => {
           await new Promise((resolve) => setImmediate(resolve));
           throw new Error('secret async internals');
         });
+        routes.get('/items/:id', (req, res) => {
+          res.json({ id: req.params['id'] });
+        });
         routes.post('/echo', (req, res) => {
           res.json({ received: req.body as unknown });
         });
@@ -78,6 +81,16 @@ describe('errorMiddleware', () => {
     expect((failure?.['err'] as { stack?: string }).stack).toContain('secret internals');
   });
 
+  it.each(['%zz', '%', '%E0%A4%A'])('answers 400 validation_failed for the malformed percent-encoding %s in a path parameter', async (raw) => {
+    const response = await fetch(`${server.url}/items/${raw}`);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      error: 'validation_failed',
+      message: 'The URL path has malformed percent-encoding',
+      requestId: response.headers.get('x-request-id'),
+    });
+  });
+
   it('answers 400 validation_failed for a body that is not valid JSON', async () => {
     const response = await postJson('{"broken": ');
     expect(response.status).toBe(400);
@@ -114,6 +127,13 @@ describe('errorMiddleware', () => {
       message: 'No route for GET /no/such/route',
       requestId,
     });
+  });
+
+  it('answers 405 with Allow for a served path asked with another method', async () => {
+    const response = await fetch(`${server.url}/items/7`, { method: 'PUT' });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('GET, HEAD');
+    expect(await response.json()).toMatchObject({ error: 'method_not_allowed', requestId: response.headers.get('x-request-id') });
   });
 
   it('uses the caller-supplied request id in the error body', async () => {

@@ -3,8 +3,13 @@ import type { Logger } from 'pino';
 import { toErrorBody } from './error-body';
 import { HttpError, NotFoundError, PayloadTooLargeError, ValidationError } from './http-errors';
 
-/** body-parser marks its failures with `type`; map them to our typed errors. */
-function fromBodyParser(err: unknown): HttpError | undefined {
+/**
+ * Client faults other libraries throw untyped, as our typed errors: body-parser marks its
+ * failures with `type`; Express's router throws a URIError when a path parameter's
+ * percent-encoding is malformed (`/flags/%zz`), for every service and route in one place.
+ */
+function fromLibraries(err: unknown): HttpError | undefined {
+  if (err instanceof URIError) return new ValidationError('The URL path has malformed percent-encoding');
   const type = (err as { type?: unknown } | null)?.type;
   if (type === 'entity.parse.failed') return new ValidationError('Request body is not valid JSON');
   if (type === 'entity.too.large') return new PayloadTooLargeError('Request body is too large');
@@ -24,7 +29,7 @@ export function notFoundHandler(): RequestHandler {
  */
 export function errorMiddleware(fallbackLogger: Logger): ErrorRequestHandler {
   return (err, req, res, next) => {
-    const known = err instanceof HttpError ? err : fromBodyParser(err);
+    const known = err instanceof HttpError ? err : fromLibraries(err);
     const requestId = String(req.id ?? res.getHeader('x-request-id') ?? 'unknown');
     const { status, body } = toErrorBody(known ?? err, requestId);
     const log = (req.log as Logger | undefined) ?? fallbackLogger;

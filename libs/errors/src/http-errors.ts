@@ -53,6 +53,12 @@ export class NotFoundError extends HttpError {
   }
 }
 
+export class MethodNotAllowedError extends HttpError {
+  constructor(message = 'Method not allowed', options?: HttpErrorOptions) {
+    super(405, 'method_not_allowed', message, options);
+  }
+}
+
 export class RequestTimeoutError extends HttpError {
   constructor(message = 'The request did not arrive in time', options?: HttpErrorOptions) {
     super(408, 'request_timeout', message, options);
@@ -75,6 +81,12 @@ export class GoneError extends HttpError {
 export class PayloadTooLargeError extends HttpError {
   constructor(message = 'Payload too large', options?: HttpErrorOptions) {
     super(413, 'payload_too_large', message, options);
+  }
+}
+
+export class UnsupportedMediaTypeError extends HttpError {
+  constructor(message = 'Unsupported content type', options?: HttpErrorOptions) {
+    super(415, 'unsupported_media_type', message, options);
   }
 }
 

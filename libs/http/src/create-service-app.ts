@@ -6,6 +6,7 @@ import { closeUnreadRequests } from './close-after-response';
 import type { HealthCheck } from './health';
 import { handlerChain, underPath } from './handler-chain';
 import { healthRouter } from './health-router';
+import { methodNotAllowed } from './method-not-allowed';
 import { requestIdMiddleware } from './request-id';
 
 export interface ServiceAppOptions {
@@ -27,11 +28,13 @@ export interface ServiceAppOptions {
 
 /**
  * The app factory every service uses: request id → request log → [before] → health →
- * JSON body → routes → 404 → careful close of unread requests → error middleware. Services only add their routes.
+ * JSON body → routes → 405 (a served path, another method) → 404 → careful close of unread requests → error middleware. Services only add their routes.
  */
 export function createServiceApp(options: ServiceAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
+  // No automatic ETag (and so no automatic 304): a conditional answer is a route's documented choice (flags' sendWithEtag).
+  app.set('etag', false);
   // An address list only (proxy-addr), never `true` or a hop count: a client can never name its own IP.
   app.set('trust proxy', options.trustProxy ? [...options.trustProxy] : false);
   // Metrics and the request line come from one completion listener (pino-http's).
@@ -45,6 +48,7 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   app.use(underPath('/health', health));
   if (options.jsonLimit !== false) app.use(express.json({ limit: options.jsonLimit ?? '100kb' }));
   options.routes(app);
+  app.use(methodNotAllowed(app));
   app.use(notFoundHandler());
   // An error answered before the request body was read: close that connection carefully.
   app.use(closeUnreadRequests());

@@ -16,3 +16,4 @@ export { closeAfterResponse, closeUnreadRequests, DEFAULT_LINGER, type LingerLim
 export { runService, type Closer, type RunServiceOptions, type ServerSettings, type ServiceParts, type ServiceRuntimeConfig } from './run-service';
 export { handlerChain, underPath } from './handler-chain';
 export { clientKey, clientKeys, IPV6_NETWORK_PREFIX, type ClientKeys } from './client-key';
+export { answerClientErrors, clientErrorAnswer } from './client-errors';

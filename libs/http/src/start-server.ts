@@ -1,5 +1,6 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { answerClientErrors } from './client-errors';
 import { capConnections } from './connection-cap';
 import type { Logger } from '@tp/logging';
 import { startMetricsServer, type Registry } from '@tp/metrics';
@@ -65,6 +66,8 @@ export async function startServer(app: RequestListener, options: StartServerOpti
     cap?.listener ?? app,
   );
   cap?.attach(server);
+  // What Node's HTTP layer refuses itself (oversize headers, bad method, bad Expect, CONNECT) answers as the API does.
+  answerClientErrors(server, options.logger);
   // Longer than any load balancer's idle timeout, so the proxy never reuses a socket we just closed.
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {

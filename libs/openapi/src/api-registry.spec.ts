@@ -32,7 +32,7 @@ function registryWithItems(): { api: ApiRegistry; router: Router } {
       summary: 'Upload',
       tags: ['items'],
       auth: 'none',
-      body: { multipart: multipartFiles({ files: { description: 'Files', multiple: true } }) },
+      body: { multipart: multipartFiles({ files: { description: 'Files', maxBytes: 1024, maxFiles: 3 } }) },
       responses: { 204: { description: 'Stored' } },
     },
     (_req, res) => void res.status(204).end(),
@@ -87,7 +87,8 @@ describe('ApiRegistry.fragment', () => {
     expect(upload['security']).toEqual([]);
     expect(upload['requestBody'].content['multipart/form-data'].schema.properties.files).toMatchObject({
       type: 'array',
-      items: { type: 'string', contentMediaType: 'application/octet-stream' },
+      maxItems: 3,
+      items: { type: 'string', contentMediaType: 'application/octet-stream', maxLength: 1024 },
     });
   });
 });
@@ -114,7 +115,7 @@ describe('mountedRoutes', () => {
       summary: 'Docs',
       tags: ['docs'],
       auth: 'required',
-      alsoAuthenticatedBy: ['docsQueryToken', 'docsCookie'],
+      credentials: ['docsQueryToken', 'docsCookie'],
       responses: { 200: { description: 'Page', mediaType: 'text/html' } },
     });
     const operation = api.fragment().paths['/docs']!['get'] as { security: unknown };

@@ -59,12 +59,22 @@ export function openApiHandler(registry: ApiRegistry): RequestHandler {
   };
 }
 
+export interface MultipartFileField {
+  description: string;
+  /** Largest file accepted, in bytes (the schema's maxLength). */
+  maxBytes: number;
+  /** A batch field: at most this many files. */
+  maxFiles?: number;
+}
+
 /** A multipart form of binary file fields (OpenAPI 3.1: `contentMediaType` instead of 3.0's `format: binary`). */
-export function multipartFiles(fields: Record<string, { description: string; multiple?: boolean }>): JsonSchema {
-  const binary = { type: 'string', contentMediaType: 'application/octet-stream' };
+export function multipartFiles(fields: Record<string, MultipartFileField>): JsonSchema {
   const properties: Record<string, JsonSchema> = {};
   for (const [name, field] of Object.entries(fields)) {
-    properties[name] = field.multiple ? { type: 'array', items: binary, description: field.description } : { ...binary, description: field.description };
+    const binary = { type: 'string', contentMediaType: 'application/octet-stream', maxLength: field.maxBytes };
+    properties[name] = field.maxFiles
+      ? { type: 'array', items: binary, maxItems: field.maxFiles, description: field.description }
+      : { ...binary, description: field.description };
   }
   return { type: 'object', properties };
 }

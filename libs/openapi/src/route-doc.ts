@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { SecuritySchemeName } from './error-schema';
 import type { JsonSchema } from './json-schema';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -24,7 +25,10 @@ export interface ResponseDoc {
   json?: z.ZodType;
   /** Non-JSON bodies (HTML, scripts). */
   mediaType?: string;
-  headers?: Record<string, { description: string; schema?: JsonSchema }>;
+  /** Longest non-JSON body, in characters (the schema's maxLength). */
+  maxLength?: number;
+  /** Response headers; each has a schema (a string one with its maxLength). */
+  headers?: Record<string, { description: string; schema: JsonSchema; required?: boolean }>;
 }
 
 /** One route, declared once: its docs and the schemas that validate it. */
@@ -33,16 +37,19 @@ export interface RouteDoc {
   /** Express path (`/api/v1/flags/:key`). */
   path: string;
   summary: string;
+  /** What the operation does, beyond the summary (every operation has one). */
   description?: string;
   tags: string[];
   auth: RouteAuth;
-  /** Further security schemes (components.securitySchemes names), each enough alone, e.g. a cookie. */
-  alsoAuthenticatedBy?: readonly string[];
+  /** Behind a rate limiter: every 2xx and 4xx answer documents the RateLimit headers. */
+  rateLimited?: boolean;
+  /** Other credentials the route takes instead of the bearer token (each one alone is enough). */
+  credentials?: SecuritySchemeName[];
   params?: z.ZodObject;
   query?: z.ZodObject;
   headers?: HeaderDoc[];
   body?: RequestBodyDoc;
   responses: Record<number, ResponseDoc>;
-  /** Statuses answered with the shared error body. */
+  /** Statuses answered with the shared error body (400 and 500 are always listed: any request can be malformed, any code can fail). */
   errors?: number[];
 }

@@ -44,6 +44,13 @@ describe('validate', () => {
     expect(failure(() => validate(schema, 'text', 'query')).message).toMatch(/^query: /);
   });
 
+  it('refuses a NUL character anywhere in the parsed value (Postgres text refuses it), naming the field', () => {
+    const err = failure(() => validate(schema, { name: 'a', userIds: { allow: ['ok', 'b\u0000c'] } }));
+    expect(err.status).toBe(400);
+    expect(err.message).toBe('userIds.allow[1]: must not contain the NUL character (U+0000)');
+    expect(failure(() => validate(z.object({ key: z.string() }), { key: 'a\u0000b' }, 'params')).message).toMatch(/^key: must not contain/);
+  });
+
   it('treats a missing body as an empty object', () => {
     expect(failure(() => validate(schema, undefined)).message).toMatch(/^name: /);
   });

@@ -1,3 +1,5 @@
+import { checkEdgeReply } from './edge-contract';
+
 /** What a test reads from one HTTP answer: the body parsed when it is JSON, and the raw text. */
 export interface Reply {
   status: number;
@@ -14,9 +16,15 @@ export interface CallOptions {
   headers?: Record<string, string>;
   /** Serialised as the request body, with `content-type: application/json`. */
   json?: unknown;
+  /** A raw body (set its content-type in `headers`); ignored when `json` is given. */
+  body?: string;
 }
 
-/** One request against a real server (service or edge); never throws on an HTTP status. */
+/**
+ * One request against a real server (service or edge); never throws on an HTTP status. An
+ * answer through an edge the harness started is checked against the OpenAPI document: an
+ * undocumented status, field or media type throws.
+ */
 export async function call(url: string, options: CallOptions = {}): Promise<Reply> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers['authorization'] = `Bearer ${options.token}`;
@@ -24,10 +32,12 @@ export async function call(url: string, options: CallOptions = {}): Promise<Repl
   const response = await fetch(url, {
     method: options.method ?? 'GET',
     headers,
-    body: options.json === undefined ? undefined : JSON.stringify(options.json),
+    body: options.json === undefined ? options.body : JSON.stringify(options.json),
   });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, body: parseObject(text), text };
+  const reply = { status: response.status, headers: response.headers, body: parseObject(text), text };
+  await checkEdgeReply(options.method ?? 'GET', url, reply);
+  return reply;
 }
 
 function parseObject(text: string): Record<string, unknown> {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { DevIdentityProvider } from '@tp/dev-identity-provider';
+import { validateRepliesFrom } from './edge-contract';
 import { startServiceProcess, type ServiceProcess } from './service-process';
 import { loadTestConfig } from './test-config';
 import { createTestDatabase, type TestDatabase } from './test-database';
@@ -118,6 +119,7 @@ export async function startTestStack<S extends StackService = never>(options: Te
   });
   const startEdge = async (env: Record<string, string> = {}) => {
     edge = await startServiceProcess('edge', edgeEnv(env), 'EDGE_PORT');
+    validateRepliesFrom(edge.url);
     return edge;
   };
   try {

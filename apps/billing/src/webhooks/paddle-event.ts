@@ -8,7 +8,7 @@ export const envelopeSchema = z.object({
   event_type: z.string().min(1).max(200),
   occurred_at: timestamp,
   notification_id: z.string().max(200).nullish(),
-  data: z.record(z.string(), z.unknown()),
+  data: z.record(z.string().max(200), z.unknown()),
 });
 
 export interface PaddleEvent {

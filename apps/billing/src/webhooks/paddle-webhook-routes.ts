@@ -48,14 +48,8 @@ const receivePaddleWebhook = {
   description: 'Verified on the raw bytes before parsing; a redelivered event_id applies once. Not rate limited.',
   tags: ['billing'],
   auth: 'none',
-  headers: [
-    {
-      name: 'Paddle-Signature',
-      required: true,
-      description: '`ts=<unix seconds>;h1=<hex HMAC-SHA256 of "ts:rawBody">` (several h1 allowed during a secret rotation)',
-      schema: { type: 'string', pattern: '^ts=\\d+;h1=' },
-    },
-  ],
+  // The Paddle-Signature header (HMAC of the raw body) is the credential: a missing or bad one is a 401.
+  credentials: ['paddleSignature'],
   body: { mediaType: 'application/json', schema: envelopeSchema, description: 'A Paddle notification (the envelope fields read here; Paddle sends more)' },
   responses: {
     200: {
@@ -64,7 +58,7 @@ const receivePaddleWebhook = {
         'Paddle customer or subscription is bound to, so it changed nothing.',
       json: z.object({
         received: z.literal(true),
-        eventId: z.string(),
+        eventId: z.string().max(200),
         outcome: z.enum(['applied', 'stale', 'unmatched', 'unsupported', 'failed', 'duplicate', 'conflict']),
       }),
     },

@@ -3,7 +3,7 @@ import type { TokenVerifier } from '@tp/auth';
 import type { ApiRegistry } from '@tp/openapi';
 import { countUnauthorized } from '../rate-limit/count-unauthorized';
 import { docsAccess } from './docs-access';
-import { docsDocumentRoute, docsInitializerRoute, docsPageRoute } from './edge-api';
+import { docsAssetRoute, docsDocumentRoute, docsInitializerRoute, docsPageRoute } from './edge-api';
 import type { OpenApiDocument } from './merge-openapi';
 
 // The API's CSP is `default-src 'none'`; the UI needs its own scripts, styles and data: icons, all from here.
@@ -69,6 +69,7 @@ export function docsRoutes(options: DocsRoutesOptions): Router {
   // absolute-path.js, not the package main: the main module also loads the whole UI bundle (MBs) into the edge.
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- swagger-ui-dist ships CommonJS without types
   const assets = (require('swagger-ui-dist/absolute-path.js') as () => string)();
+  options.api.route(docsAssetRoute);
   router.use('/docs', express.static(assets, { index: false }));
   return router;
 }

@@ -6,7 +6,7 @@ import { TokenVerifier } from '@tp/auth';
 import { startServer, type RunningServer } from '@tp/http';
 import { createLogger } from '@tp/logging';
 import { waitForRedis } from '@tp/redis';
-import { loadTestConfig, startTestStack, type Reply, type TestStack } from '@tp/testing';
+import { loadTestConfig, startTestStack, validateRepliesFrom, type Reply, type TestStack } from '@tp/testing';
 
 import { createApp } from '../../src/app';
 import { loadEdgeConfig, type EdgeConfig } from '../../src/config';
@@ -66,6 +66,8 @@ export async function startEdge(env: Record<string, string>, options: { waitForR
   }
   const app = createApp({ config, redis, verifier: new TokenVerifier(config.auth), logger });
   const server = await startServer(app, { port: 0, host: '127.0.0.1', logger, shutdownTimeoutMs: 2000, ...edgeServerOptions(config) });
+  // Every call() answer from this edge is checked against the OpenAPI document.
+  validateRepliesFrom(server.url);
   return {
     url: server.url,
     config,

@@ -1,3 +1,4 @@
+import multer from 'multer';
 import { ForbiddenError, HttpError, PayloadTooLargeError, ServiceUnavailableError, ValidationError } from '@tp/errors';
 import { UPGRADE_URL } from '@tp/tiers';
 import { isStorageUnavailable } from '../storage/object-storage';
@@ -30,7 +31,10 @@ export function uploadFailure(err: unknown, context: UploadContext): unknown {
   if (isStorageUnavailable(err)) return refusal('unavailable', new ServiceUnavailableError('File storage unavailable, retry shortly', { cause: err }));
   const code = (err as { code?: unknown } | null)?.code;
   if (code === 'LIMIT_FILE_COUNT') return batchNotAllowed(context);
-  if (typeof code === 'string' && code.startsWith('LIMIT_')) return refusal('rejected', new ValidationError(`Invalid multipart form (${code})`));
+  // Every MulterError is the client's form (a limit, a missing or invalid field name): a 400 naming multer's code.
+  if (err instanceof multer.MulterError || (typeof code === 'string' && code.startsWith('LIMIT_'))) {
+    return refusal('rejected', new ValidationError(`Invalid multipart form (${code})`));
+  }
   // busboy/multer: the client went away or sent a truncated form; nobody will read this answer.
   if (isIncompleteBody(err)) return refusal('rejected', new ValidationError('The multipart upload was incomplete or malformed', { cause: err }));
   return err;

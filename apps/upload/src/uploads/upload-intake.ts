@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import type { Request, RequestHandler } from 'express';
 import multer from 'multer';
-import { RequestTimeoutError, ValidationError } from '@tp/errors';
+import { RequestTimeoutError, UnsupportedMediaTypeError, ValidationError } from '@tp/errors';
 import { maxUploadRequestBytes } from '@tp/tiers';
 import { pipeScrubbed } from './part-header-scrubber';
 import { watchUploadPace, type PaceSettings } from './upload-pace';
@@ -17,6 +17,17 @@ const FILE_FIELDS = new Set(['file', 'files']);
  */
 const BODY_CAP_SLACK_BYTES = 1024 * 1024;
 const LIMIT_EVENTS = { partsLimit: 'LIMIT_PART_COUNT', filesLimit: 'LIMIT_FILE_COUNT', fieldsLimit: 'LIMIT_FIELD_COUNT' } as const;
+
+/**
+ * The upload routes take `multipart/form-data` only: busboy refuses other multipart types
+ * (`multipart/mixed`) with an untyped error, and multer skips a non-multipart body. Both are a
+ * 415 before a byte is read or a quota held.
+ */
+export function requireMultipartForm(req: Request): void {
+  if (req.is('multipart/form-data') === false || !req.headers['content-type']) {
+    throw refusal('rejected', new UnsupportedMediaTypeError('Uploads are multipart/form-data (field `file`, or `files` for a batch)'));
+  }
+}
 
 /** Remembers the first thing that failed the request; multer reports it only once the body ended. */
 function recordFailure(context: UploadContext, err: unknown): void {

@@ -11,7 +11,7 @@ import { holdUploadSlot } from '../quota/upload-slot-guard';
 import type { UploadSlots } from '../quota/upload-slots';
 import type { PaceSettings } from './upload-pace';
 import { findUploadContext, setUploadContext, uploadContextOf, type UploadContext } from './upload-context';
-import { intake } from './upload-intake';
+import { intake, requireMultipartForm } from './upload-intake';
 import { anonymousStatusRoute, anonymousUploadRoute, TOKEN_IN_QUERY, uploadIdParams, uploadStatusRoute, userUploadRoute } from './upload-docs';
 import type { CountUpload } from './upload-metrics';
 import { outcomeOf } from './upload-outcome';
@@ -47,6 +47,7 @@ function prepare(deps: UploadRouteDeps, mode: 'user' | 'anonymous'): RequestHand
     const context = await deps.service.contextFor(mode === 'user' ? req.identity : undefined, req.ip ?? 'unknown');
     setUploadContext(req, context);
     // Refused before a byte is read: the error chain closes the connection after the answer.
+    requireMultipartForm(req);
     deps.service.checkDeclaredLength(req.headers['content-length'], context);
     await holdUploadSlot(deps.slots, req, res, context);
     await reserveQuota(deps.quota, req, res, context);

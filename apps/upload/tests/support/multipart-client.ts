@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { request } from 'node:http';
 import { Readable } from 'node:stream';
+import { checkEdgeReply } from '@tp/testing';
 
 export interface FilePart {
   /** Multipart field: `file` (default) or `files`. */
@@ -83,8 +84,21 @@ export interface PostOptions {
   localAddress?: string;
 }
 
+/** The answer as the harness's OpenAPI check reads it (through an edge it started: an undocumented answer fails the test). */
+async function checkedAgainstDocument<R extends UploadReply>(url: string, reply: R): Promise<R> {
+  if (reply.status === 0) return reply;
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(reply.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  await checkEdgeReply('POST', url, { status: reply.status, headers, text: reply.text });
+  return reply;
+}
+
 /** POSTs a multipart body with node:http, streaming it; resolves with the answer (or status 0 if cut). */
 export function postMultipart(url: string, parts: FilePart[], options: PostOptions = {}): Promise<UploadReply & { sha256s: string[] }> {
+  return sendMultipart(url, parts, options).then((reply) => checkedAgainstDocument(url, reply));
+}
+
+function sendMultipart(url: string, parts: FilePart[], options: PostOptions): Promise<UploadReply & { sha256s: string[] }> {
   const { stream, sha256s } = multipartBody(parts);
   const headers: Record<string, string> = { 'content-type': MULTIPART_CONTENT_TYPE, ...options.headers };
   if (options.token) headers['authorization'] = `Bearer ${options.token}`;

@@ -25,8 +25,8 @@ const storageSchema = z
 
 const limitsSchema = z.object({
   tier: z.enum(TIERS),
-  maxFileSizeBytes: z.number().int(),
-  maxFilesPerRequest: z.number().int(),
+  maxFileSizeBytes: z.number().int().min(0),
+  maxFilesPerRequest: z.number().int().min(1).max(1000),
   batchUploads: z.boolean(),
   adsEnabled: z.boolean(),
   queuePriority: z.enum(['normal', 'priority']),
@@ -37,6 +37,7 @@ const readLimits = {
   method: 'get',
   path: '/api/v1/user/limits',
   summary: "What the caller's tier allows, and how much of its storage quotas is used",
+  description: 'The limits of the caller’s tier from the one tier table, with the storage quotas’ `used` and `remaining`; `adsEnabled` also honours the `ads` flag and FEATURE_ADS_ENABLED.',
   tags: ['user'],
   auth: 'required',
   responses: { 200: { description: 'Tier limits and storage usage', json: limitsSchema } },

@@ -5,26 +5,45 @@ import type { ApiRegistry, RouteDoc } from '@tp/openapi';
 import { TIERS } from '@tp/tiers';
 import type { UserAccounts } from '@tp/entitlements';
 
+// Paddle's scheduled change, as Paddle sends it (snake_case): what happens to the subscription, and when.
+const scheduledChangeSchema = z.object({
+  action: z.enum(['cancel', 'pause', 'resume']),
+  effective_at: z.iso.datetime({ offset: true }),
+  resume_at: z.iso.datetime({ offset: true }).nullable(),
+});
+
 const profileSchema = z.object({
-  id: z.string(),
-  email: z.string(),
-  username: z.string(),
+  id: z.string().max(255),
+  email: z.string().max(320),
+  username: z.string().max(255),
   tier: z.enum(TIERS),
   createdAt: z.iso.datetime(),
   subscription: z
     .object({
-      status: z.string(),
+      status: z.string().max(32),
       currentPeriodEnd: z.iso.datetime().nullable(),
-      scheduledChange: z.unknown().nullable(),
+      scheduledChange: scheduledChangeSchema.nullable(),
       canceledAt: z.iso.datetime().nullable(),
     })
     .nullable(),
 });
 
+type ScheduledChange = z.output<typeof scheduledChangeSchema>;
+
+/** The stored Paddle object, reduced to the documented fields. */
+function scheduledChangeOf(stored: unknown): ScheduledChange | null {
+  if (typeof stored !== 'object' || stored === null) return null;
+  const change = stored as Partial<Record<keyof ScheduledChange, unknown>>;
+  return { action: change.action, effective_at: change.effective_at, resume_at: change.resume_at ?? null } as ScheduledChange;
+}
+
 const readProfile = {
   method: 'get',
   path: '/api/v1/user/profile',
   summary: "The caller's account (created on first call)",
+  description:
+    'Reads the caller’s account, creating it from the token on the first call. `tier` is the one entitlement rule ' +
+    '(the premium-user role or an active Paddle subscription); `subscription` is the latest Paddle subscription, or null.',
   tags: ['user'],
   auth: 'required',
   responses: { 200: { description: 'The profile', json: profileSchema } },
@@ -45,7 +64,7 @@ export function profileRoutes(users: UserAccounts, api: ApiRegistry): Router {
       subscription: subscription && {
         status: subscription.status,
         currentPeriodEnd: subscription.currentPeriodEnd?.toISOString() ?? null,
-        scheduledChange: subscription.scheduledChange ?? null,
+        scheduledChange: scheduledChangeOf(subscription.scheduledChange),
         canceledAt: subscription.canceledAt?.toISOString() ?? null,
       },
     });
