@@ -5,7 +5,7 @@ export const errorBodySchema = z
   .object({
     error: z.string().max(64).regex(/^[a-z_]+$/).describe('Stable machine-readable code, e.g. `validation_failed`'),
     message: z.string().max(2000).describe('What went wrong, for a human'),
-    requestId: z.string().max(128).regex(/^[A-Za-z0-9._:-]+$/).describe('Also in the X-Request-Id response header'),
+    requestId: z.string().max(128).regex(/^[\w.:-]+$/).describe('Also in the X-Request-Id response header'),
     upgradeUrl: z.string().max(2048).optional().describe('Where a FREE user can upgrade, when the plan is the reason'),
     details: z.record(z.string().max(64), z.unknown()).optional().describe('Machine-readable facts about the refusal (limits, tier, quota)'),
   })

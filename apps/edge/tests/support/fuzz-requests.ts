@@ -148,7 +148,7 @@ export function fuzzRequest(document: ApiDocument, random: Random, credentials: 
   );
   const { template, method, operation } = random.pick(operations);
   const parameters = operation.parameters ?? [];
-  const path = template.replace(/\{([^}]+)\}/g, (_match, name: string) => {
+  const path = template.replace(/\{([^{}]+)\}/g, (_match, name: string) => {
     const parameter = parameters.find((candidate) => candidate.in === 'path' && candidate.name === name) ?? { name, in: 'path' as const };
     return pathValue(document, parameter, random);
   });
