@@ -118,6 +118,8 @@ describe('GET /docs/openapi.json document', () => {
       bearerAuth: expect.objectContaining({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }),
       docsQueryToken: expect.objectContaining({ type: 'apiKey', in: 'query', name: 'token' }),
       docsCookie: expect.objectContaining({ type: 'apiKey', in: 'cookie', name: '__Secure-tp-docs-token' }),
+      uploadToken: expect.objectContaining({ type: 'apiKey', in: 'header', name: 'X-Upload-Token' }),
+      paddleSignature: expect.objectContaining({ type: 'apiKey', in: 'header', name: 'Paddle-Signature' }),
     });
     expect(document.paths['/docs']!['get'].security).toEqual([{ bearerAuth: [] }, { docsQueryToken: [] }, { docsCookie: [] }]);
     expect(document.components['schemas']['ErrorBody']).toMatchObject({

@@ -95,15 +95,15 @@ describe('storage per account, by tier (through the edge)', () => {
   });
 
   it('never lets concurrent uploads of one account overshoot its storage', async () => {
-    // Three fit in 2 MB, a fourth does not: all six race for the same account.
-    const replies = await Promise.all(Array.from({ length: 6 }, (_, n) => upload(stack.tokens.premium, [{ filename: `race${n}.bin`, size: 600 * KB }])));
+    // Two fit in 2 MB, a third does not: four race for the same account (PREMIUM's four upload slots, so only storage refuses).
+    const replies = await Promise.all(Array.from({ length: 4 }, (_, n) => upload(stack.tokens.premium, [{ filename: `race${n}.bin`, size: 800 * KB }])));
 
-    expect(replies.map((reply) => reply.status).sort()).toEqual([201, 201, 201, 429, 429, 429]);
+    expect(replies.map((reply) => reply.status).sort()).toEqual([201, 201, 429, 429]);
     for (const refused of replies.filter((reply) => reply.status === 429)) expect(refused.body['details']).toMatchObject({ quota: 'stored' });
     const rows = await query<{ n: string; bytes: string }>(
       `SELECT count(*) AS n, sum(size) AS bytes FROM uploads WHERE status <> 'failed' AND user_id = (SELECT id FROM users WHERE email = 'premium@example.com')`,
     );
-    expect(rows[0]).toEqual({ n: '3', bytes: String(3 * 600 * KB) });
+    expect(rows[0]).toEqual({ n: '2', bytes: String(2 * 800 * KB) });
   });
 
   it('releases the reservation of an upload cut off mid-file, so it holds nothing', async () => {

@@ -67,9 +67,9 @@ describe('retention by tier, the expiry sweep, 410 and opaque object keys (throu
     await stack.db.database.pool.query(`UPDATE uploads SET expires_at = now() - interval '1 minute' WHERE id = $1`, [file.id]);
     await sweep();
 
-    const reply = await fetch(`${stack.edgeUrl}/api/v1/upload/anonymous/${file.id}?token=${file.token}`);
+    const reply = await fetch(`${stack.edgeUrl}/api/v1/upload/anonymous/${file.id}`, { headers: { 'x-upload-token': file.token } });
     expect(reply.status).toBe(410);
-    expect((await fetch(`${stack.edgeUrl}/api/v1/upload/anonymous/${file.id}?token=wrong-token`)).status).toBe(404);
+    expect((await fetch(`${stack.edgeUrl}/api/v1/upload/anonymous/${file.id}`, { headers: { 'x-upload-token': 'wrong-token' } })).status).toBe(404);
   });
 
   it('names new objects opaquely: no user id in the key or the download URL', async () => {
