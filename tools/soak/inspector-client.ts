@@ -42,10 +42,20 @@ export class InspectorClient {
     }
   }
 
-  send(method: string, params: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+  /** Rejects when the session is closed (the process died) or the call takes over `timeoutMs`: a soak never hangs on a lost process. */
+  send(method: string, params: Record<string, unknown> = {}, timeoutMs = 60_000): Promise<Record<string, unknown>> {
+    if (this.socket.readyState !== WebSocket.OPEN) return Promise.reject(new Error(`inspector session closed (${method})`));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error(`inspector call ${method} took over ${timeoutMs} ms`));
+      }, timeoutMs);
+      const settle = <T>(done: (value: T) => void) => (value: T) => {
+        clearTimeout(timer);
+        done(value);
+      };
+      this.pending.set(id, { resolve: settle(resolve), reject: settle(reject) });
       this.socket.send(JSON.stringify({ id, method, params }));
     });
   }

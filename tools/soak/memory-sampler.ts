@@ -21,8 +21,10 @@ export function startMemorySampler(processes: SoakProcess[], everyMs: number, st
   const sampleAll = async () => {
     const minute = (performance.now() - startedAt) / 60_000;
     for (const entry of processes) {
-      const heap = await entry.inspector.heapUsedAfterGc();
-      samples.get(entry.name)!.push({ minute, heapMiB: heap / MIB, rssMiB: rssMiB(entry.pid) });
+      // A dead process has no sample; the verdict names it (exitCode).
+      if (entry.exitCode() !== null) continue;
+      const heap = await entry.inspector.heapUsedAfterGc().catch(() => undefined);
+      if (heap !== undefined) samples.get(entry.name)!.push({ minute, heapMiB: heap / MIB, rssMiB: rssMiB(entry.pid) });
     }
   };
   const timer = setInterval(() => {

@@ -101,6 +101,7 @@ async function soak(stack: SoakStack): Promise<boolean> {
     traffic,
     uploads: { accepted: context.uploadIds.length, byStatus: await settledUploads(stack.databaseUrl, context.uploadIds) },
     tierMismatches: await tierMismatches(accounts),
+    exited: stack.processes.filter((entry) => entry.exitCode() !== null).map((entry) => `${entry.name} (${entry.exitCode()}): ${entry.log().slice(-300)}`),
     warmUpMinutes: settings.SOAK_WARMUP_MINUTES,
     heapSlopeLimit: settings.SOAK_HEAP_SLOPE_MIB_PER_HOUR,
   };

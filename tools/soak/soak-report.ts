@@ -6,6 +6,8 @@ export interface SoakVerdictInput {
   traffic: TrafficOutcome;
   uploads: { accepted: number; byStatus: Record<string, number> };
   tierMismatches: string[];
+  /** Processes that died during the soak, with their exit code or signal. */
+  exited: string[];
   warmUpMinutes: number;
   heapSlopeLimit: number;
 }
@@ -27,7 +29,9 @@ function percentile(values: number[], p: number): number {
 export function judgeSoak(input: SoakVerdictInput): SoakVerdict {
   const failures: string[] = [];
   const trends = new Map<string, MemoryTrend>();
+  failures.push(...input.exited.map((death) => `process died: ${death}`));
   for (const [name, samples] of input.samples) {
+    if (samples.length < 2) continue;
     const trend = memoryTrend(samples, input.warmUpMinutes);
     trends.set(name, trend);
     if (trend.heapSlope > input.heapSlopeLimit) failures.push(`${name}: post-GC heap grows ${fixed(trend.heapSlope)} MiB/h (limit ${input.heapSlopeLimit})`);

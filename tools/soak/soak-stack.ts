@@ -33,6 +33,8 @@ const PROCESSES = [
 export interface SoakProcess {
   name: string;
   pid: number;
+  /** null while it runs; its exit code (or signal) once it has died. */
+  exitCode: () => number | string | null;
   inspector: InspectorClient;
   log: () => string;
 }
@@ -109,10 +111,20 @@ export async function startSoakStack(accounts: number, extraEnv: Record<string, 
       await waitHealthy(tree, stack.ports[spec.port]);
       entry.inspector = await InspectorClient.connect(inspectPort);
     }
+    // A process can answer /health and still die of a later listen (its metrics port taken): not before the soak starts.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const dead = started.find(({ tree }) => tree.child.exitCode !== null || tree.child.signalCode !== null);
+    if (dead) throw new Error(`${dead.tree.name} exited at start:\n${dead.tree.log().slice(-2000)}`);
   } catch (err) {
     await stop();
     throw err;
   }
-  const processes = started.map(({ tree, inspector }) => ({ name: tree.name, pid: tree.child.pid!, inspector: inspector!, log: tree.log }));
+  const processes = started.map(({ tree, inspector }) => ({
+    name: tree.name,
+    pid: tree.child.pid!,
+    exitCode: () => tree.child.exitCode ?? tree.child.signalCode,
+    inspector: inspector!,
+    log: tree.log,
+  }));
   return { edgeUrl: `http://127.0.0.1:${stack.ports.edge}`, databaseUrl: db.url, idp, webhookSecret: stack.webhookSecret, premiumPriceId: stack.premiumPriceId, processes, stop };
 }
