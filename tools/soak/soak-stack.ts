@@ -7,7 +7,6 @@ import {
   createTestDatabase,
   DEV_PASSWORD,
   ensureTemplateDatabase,
-  freePort,
   loadTestConfig,
   startS3Server,
   TEST_AUDIENCE,
@@ -53,6 +52,13 @@ export const soakUserEmail = (index: number) => `soak-${index}@example.com`;
 
 function soakUsers(count: number): DevUser[] {
   return Array.from({ length: count }, (_, index) => ({ email: soakUserEmail(index), username: `soak-${index}`, password: DEV_PASSWORD, roles: [] }));
+}
+
+/** Node prints `Debugger listening on ws://127.0.0.1:<port>/<uuid>` before it runs the bundle. */
+export function inspectorPortOf(log: string): number {
+  const match = /Debugger listening on ws:\/\/127\.0\.0\.1:(\d+)\//.exec(log);
+  if (!match) throw new Error(`no inspector address in the log:\n${log.slice(0, 2000)}`);
+  return Number(match[1]);
 }
 
 async function waitHealthy(started: TreeProcess, port: number): Promise<void> {
@@ -104,12 +110,12 @@ export async function startSoakStack(accounts: number, extraEnv: Record<string, 
   };
   try {
     for (const spec of PROCESSES) {
-      const inspectPort = await freePort();
-      const tree = runInTree(ROOT, spec.name, [spec.bundle], env, logDir, [`--inspect=127.0.0.1:${inspectPort}`]);
+      // Port 0: the kernel picks the inspector's port, so it can never take a port chosen for a later process.
+      const tree = runInTree(ROOT, spec.name, [spec.bundle], env, logDir, ['--inspect=127.0.0.1:0']);
       const entry: { tree: TreeProcess; inspector?: InspectorClient } = { tree };
       started.push(entry);
       await waitHealthy(tree, stack.ports[spec.port]);
-      entry.inspector = await InspectorClient.connect(inspectPort);
+      entry.inspector = await InspectorClient.connect(inspectorPortOf(tree.log()));
     }
     // A process can answer /health and still die of a later listen (its metrics port taken): not before the soak starts.
     await new Promise((resolve) => setTimeout(resolve, 2000));
