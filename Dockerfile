@@ -38,7 +38,8 @@ ENV APP=${APP} \
 USER node
 STOPSIGNAL SIGTERM
 # `exec` replaces the shell so node receives SIGTERM directly (compose also sets init: true).
-# Override the command to run another entry of the tree, e.g. ["node", "dist/libs/db/migrate.js"] or
-# the upload worker's own bundle ["node", "dist/apps/upload/worker.js"] (in the upload image).
-# A bundle's Node flags, if it has any, stand beside it in <bundle>.flags (tools/build/bundle-target.mjs).
+# Another process of the image is another APP_ENTRY (the upload worker: dist/apps/upload/worker.js),
+# never another command: a bundle's Node flags, declared in libs/config/src/services.ts, stand
+# beside it in <bundle>.flags (written by tools/build/bundle-target.mjs) and only this CMD reads them.
+# The migrator, which is no service and has no flags, runs as ["node", "dist/libs/db/migrate.js"].
 CMD ["/bin/sh", "-c", "exec node $(cat \"$APP_ENTRY.flags\" 2>/dev/null) \"$APP_ENTRY\""]

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { UPSTREAMS } from '@tp/config';
 import {
   DEV_PASSWORD,
   createTestDatabase,
@@ -42,15 +43,12 @@ export async function startAbuseStack(say: (line: string) => void): Promise<Abus
     await db.drop();
   };
   try {
-    say('starting user, flags, billing, upload and edge on free ports …');
-    const services = await Promise.all([
-      startServiceProcess('user', env, 'USER_PORT'),
-      startServiceProcess('flags', env, 'FLAGS_PORT'),
-      startServiceProcess('billing', env, 'BILLING_PORT'),
-      startServiceProcess('upload', { ...env, S3_ENDPOINT: s3.endpoint, S3_BUCKET: `abuse-${unique}`, UPLOAD_QUEUE_NAME: `abuse-${unique}`, UPLOAD_SLOT_PREFIX: `upload-slots:abuse:${unique}:` }, 'UPLOAD_PORT'),
-    ]);
+    say(`starting ${UPSTREAMS.map((spec) => spec.name).join(', ')} and edge on free ports …`);
+    const uploadEnv = { S3_ENDPOINT: s3.endpoint, S3_BUCKET: `abuse-${unique}`, UPLOAD_QUEUE_NAME: `abuse-${unique}`, UPLOAD_SLOT_PREFIX: `upload-slots:abuse:${unique}:` };
+    // Every service the edge routes to (the manifest's upstreams), then the edge pointed at them.
+    const services = await Promise.all(UPSTREAMS.map((spec) => startServiceProcess(spec.name, spec.name === 'upload' ? { ...env, ...uploadEnv } : env)));
     started.push(...services);
-    const [user, flags, billing, upload] = services;
+    const upstreamUrls = Object.fromEntries(UPSTREAMS.map((spec, index) => [spec.upstreamVariable, services[index]!.url]));
     const edge = await startServiceProcess(
       'edge',
       {
@@ -58,13 +56,9 @@ export async function startAbuseStack(say: (line: string) => void): Promise<Abus
         // Through the counter, so the health flood's JWKS downloads can be counted; tokens keep their issuer.
         KEYCLOAK_URL: jwks.url,
         KEYCLOAK_ISSUERS: idp.issuer,
-        USER_SERVICE_URL: user!.url,
-        FLAGS_SERVICE_URL: flags!.url,
-        BILLING_SERVICE_URL: billing!.url,
-        UPLOAD_SERVICE_URL: upload!.url,
+        ...upstreamUrls,
         RATE_LIMIT_PREFIX: `rl:abuse:${unique}:`,
       },
-      'EDGE_PORT',
     );
     started.push(edge);
     const jwksPath = new URL(idp.jwksUri).pathname;

@@ -101,7 +101,7 @@ const edgeOverUpstream: BenchCase = {
   start: async (ctx, runName, nodeFlags = {}) => {
     const upstream = await spawnBenchServer('trivial-upstream');
     const logFile = join(ctx.logDir, `${runName}-edge.log`);
-    const edge = await spawnApp('edge', await edgeEnv(ctx, upstream.url), 'EDGE_PORT', { logFile, nodeFlags: nodeFlags['edge'] });
+    const edge = await spawnApp('edge', await edgeEnv(ctx, upstream.url), { logFile, nodeFlags: nodeFlags['edge'] });
     return {
       url: `${edge.url}${PROFILE_PATH}`,
       headers: await authHeaders(ctx),
@@ -129,9 +129,9 @@ const edgeOverUserService: BenchCase = {
       USER_METRICS_PORT: String(await freePort()),
       ...keycloakEnvFor(ctx.idp),
     };
-    const user = await spawnApp('user', userEnv, 'USER_PORT', { logFile: userLog, nodeFlags: nodeFlags['user'] });
+    const user = await spawnApp('user', userEnv, { logFile: userLog, nodeFlags: nodeFlags['user'] });
     const edgeLog = join(ctx.logDir, `${runName}-edge.log`);
-    const edge = await spawnApp('edge', await edgeEnv(ctx, user.url), 'EDGE_PORT', { logFile: edgeLog, nodeFlags: nodeFlags['edge'] });
+    const edge = await spawnApp('edge', await edgeEnv(ctx, user.url), { logFile: edgeLog, nodeFlags: nodeFlags['edge'] });
     return {
       url: `${edge.url}${PROFILE_PATH}`,
       headers: await authHeaders(ctx),

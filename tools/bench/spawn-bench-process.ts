@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { serviceSpec, type ServiceName } from '@tp/config';
 import { freePort } from '@tp/testing';
-import { nodeFlagsOf } from '../build/node-flags-of';
 import { BENCH_BUNDLE_DIR, ROOT } from './build-bench-bundles';
 
 // Stops a bench process by itself if the bench dies (re-parented): no orphans on a shared machine.
@@ -52,7 +52,7 @@ export interface SpawnOptions {
   readyPath?: string;
   /** stdout+stderr go here (service logs); otherwise stdout is dropped and stderr inherited. */
   logFile?: string;
-  /** Extra node flags, e.g. --cpu-prof for the profile command (after the bundle's own `.flags`). */
+  /** Node flags, e.g. an app's manifest flags, then --cpu-prof for the profile command. */
   nodeFlags?: string[];
 }
 
@@ -63,8 +63,7 @@ export interface SpawnOptions {
 export async function spawnBuilt(options: SpawnOptions): Promise<BenchProcess> {
   const port = await freePort();
   const logFd = options.logFile === undefined ? undefined : openSync(options.logFile, 'w');
-  const flags = [...nodeFlagsOf(options.entry), ...(options.nodeFlags ?? [])];
-  const child = spawn(process.execPath, [...flags, '--require', EXIT_WITH_PARENT, options.entry], {
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), '--require', EXIT_WITH_PARENT, options.entry], {
     cwd: ROOT,
     env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'production', ...options.env, [options.portVariable ?? 'PORT']: String(port) },
     stdio: logFd === undefined ? ['ignore', 'ignore', 'inherit'] : ['ignore', logFd, logFd],
@@ -91,12 +90,9 @@ export function spawnBenchServer(name: string, env: Record<string, string> = {},
   return spawnBuilt({ entry: join(BENCH_BUNDLE_DIR, `${name}.js`), env, nodeFlags });
 }
 
-/** An app's production bundle (dist/apps/<app>/main.js from `npm run build`). */
-export function spawnApp(
-  app: string,
-  env: Record<string, string>,
-  portVariable: string,
-  extra: Pick<SpawnOptions, 'logFile' | 'nodeFlags'> = {},
-): Promise<BenchProcess> {
-  return spawnBuilt({ entry: join(ROOT, 'dist/apps', app, 'main.js'), env, portVariable, readyPath: '/health', ...extra });
+/** A manifest process's production bundle (from `npm run build`) with its manifest Node flags, then `extra.nodeFlags`. */
+export function spawnApp(name: ServiceName, env: Record<string, string>, extra: Pick<SpawnOptions, 'logFile' | 'nodeFlags'> = {}): Promise<BenchProcess> {
+  const spec = serviceSpec(name);
+  const nodeFlags = [...spec.nodeFlags, ...(extra.nodeFlags ?? [])];
+  return spawnBuilt({ entry: join(ROOT, spec.bundle), env, portVariable: spec.port.variable, readyPath: '/health', logFile: extra.logFile, nodeFlags });
 }

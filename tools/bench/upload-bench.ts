@@ -62,14 +62,12 @@ async function startStack(env: Record<string, string>): Promise<Stack> {
   const upload = await spawnApp(
     'upload',
     { ...env, UPLOAD_QUEUE_NAME: `bench-${stamp}`, UPLOAD_IP_HASH_SECRET: `bench-${stamp}-secret`, UPLOAD_METRICS_PORT: String(await freePort()) },
-    'UPLOAD_PORT',
     { logFile: join(ROOT, 'bench-results', 'upload-bench-upload.log'), // UPLOAD_NODE_FLAGS (e.g. --trace-gc) only exists to investigate memory while iterating.
       nodeFlags: process.env['UPLOAD_NODE_FLAGS']?.split(' ') },
   );
   const edge = await spawnApp(
     'edge',
     { ...env, UPLOAD_SERVICE_URL: upload.url, CORS_ORIGINS: 'https://app.example.com', RATE_LIMIT_PREFIX: `rl:bench:${stamp}:`, EDGE_METRICS_PORT: String(await freePort()) },
-    'EDGE_PORT',
     { logFile: join(ROOT, 'bench-results', 'upload-bench-edge.log') },
   );
   return {

@@ -3,12 +3,12 @@
 // this run, against real Postgres (a fresh database the tree's migrator creates), Redis, s3rver and
 // the dev identity provider (test fixtures, from the dev tree). `npm run smoke`; CI runs it.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { z } from 'zod';
-import { loadConfig } from '@tp/config';
+import { loadConfig, SERVICES, serviceSpec } from '@tp/config';
 import type { DevIdentityProvider } from '@tp/dev-identity-provider';
 import { eventually, loadTestConfig, startS3Server, startTestIdentityProvider, type S3Server } from '@tp/testing';
 import { signPaddlePayload } from '../../apps/billing/src/webhooks/paddle-signature';
@@ -17,13 +17,6 @@ import { productionEnv, runInTree, type RuntimeStackEnv, type TreeProcess } from
 
 const ROOT = join(__dirname, '..', '..');
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(4096, 7)]);
-const SERVICES = [
-  { name: 'user', args: ['dist/apps/user/main.js'], port: 'user' },
-  { name: 'flags', args: ['dist/apps/flags/main.js'], port: 'flags' },
-  { name: 'billing', args: ['dist/apps/billing/main.js'], port: 'billing' },
-  { name: 'upload', args: ['dist/apps/upload/main.js'], port: 'upload' },
-  { name: 'upload-worker', args: ['dist/apps/upload/worker.js'], port: 'worker' },
-] as const;
 
 /** SMOKE_RUNTIME_TREE reuses a tree already built (e.g. by CI's previous step); unset builds a fresh one. */
 const { SMOKE_RUNTIME_TREE } = loadConfig(z.object({ SMOKE_RUNTIME_TREE: z.string().optional() }));
@@ -68,8 +61,10 @@ beforeAll(async () => {
   const migrate = runInTree(tree, 'migrate', ['dist/libs/db/migrate.js'], stack.env, logDir);
   migrator = { code: await migrate.exited, log: migrate.log() };
   if (migrator.code !== 0) throw new Error(`the migrator failed (${migrator.code}):\n${migrator.log}`);
-  await Promise.all(SERVICES.map((service) => start(service.name, service.args, stack.ports[service.port])));
-  await start('edge', ['dist/apps/edge/main.js'], stack.ports.edge);
+  // Every manifest process, the edge (last in the manifest) once its upstreams answer.
+  const upstreams = SERVICES.filter((spec) => spec.name !== 'edge');
+  await Promise.all(upstreams.map((spec) => start(spec.name, [spec.bundle], stack.ports[spec.name])));
+  await start('edge', [serviceSpec('edge').bundle], stack.ports.edge);
 }, 8 * 60_000);
 
 afterAll(async () => {
@@ -117,7 +112,12 @@ describe('the runtime tree, booted with NODE_ENV=production', () => {
       'service:billing': { status: 'ok' },
       'service:upload': { status: 'ok', checks: { postgres: { status: 'ok' }, s3: { status: 'ok' }, queue: { status: 'ok' } } },
     });
-    expect((await fetch(`http://127.0.0.1:${stack.ports.worker}/health/ready`)).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${stack.ports['upload-worker']}/health/ready`)).status).toBe(200);
+  });
+
+  it("starts each bundle with its manifest entry's Node flags (the image's CMD reads <bundle>.flags)", () => {
+    const flagsOf = (bundle: string) => (existsSync(join(tree, `${bundle}.flags`)) ? readFileSync(join(tree, `${bundle}.flags`), 'utf8').trim().split(/\s+/) : []);
+    expect(SERVICES.map((spec) => [spec.name, flagsOf(spec.bundle)])).toEqual(SERVICES.map((spec) => [spec.name, [...spec.nodeFlags]]));
   });
 
   it('allows a listed CORS origin and no other', async () => {

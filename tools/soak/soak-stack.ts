@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SERVICES } from '@tp/config';
 import { startDevIdentityProvider, type DevIdentityProvider, type DevUser } from '@tp/dev-identity-provider';
 import {
   createTestDatabase,
@@ -18,16 +19,6 @@ import { productionEnv, runInTree, type RuntimeStackEnv, type TreeProcess } from
 import { InspectorClient } from './inspector-client';
 
 const ROOT = join(__dirname, '..', '..');
-
-/** Every long-running process of the product, from the bundles `npm run build` writes. */
-const PROCESSES = [
-  { name: 'user', bundle: 'dist/apps/user/main.js', port: 'user' },
-  { name: 'flags', bundle: 'dist/apps/flags/main.js', port: 'flags' },
-  { name: 'billing', bundle: 'dist/apps/billing/main.js', port: 'billing' },
-  { name: 'upload', bundle: 'dist/apps/upload/main.js', port: 'upload' },
-  { name: 'worker', bundle: 'dist/apps/upload/worker.js', port: 'worker' },
-  { name: 'edge', bundle: 'dist/apps/edge/main.js', port: 'edge' },
-] as const;
 
 export interface SoakProcess {
   name: string;
@@ -73,7 +64,7 @@ async function waitHealthy(started: TreeProcess, port: number): Promise<void> {
 }
 
 /**
- * The whole product from its production bundles (NODE_ENV=production, each bundle's own .flags,
+ * The whole product from its production bundles (NODE_ENV=production, each with its manifest Node flags,
  * production-like config from the smoke stack) on free loopback ports, each process with an
  * inspector on loopback so the soak can force a GC and read its heap. `extraEnv` sets what the
  * traffic mix needs (e.g. a Paddle price that buys PREMIUM).
@@ -109,12 +100,13 @@ export async function startSoakStack(accounts: number, extraEnv: Record<string, 
     rmSync(logDir, { recursive: true, force: true });
   };
   try {
-    for (const spec of PROCESSES) {
+    // Every manifest process, in its start order, from the bundles `npm run build` writes.
+    for (const spec of SERVICES) {
       // Port 0: the kernel picks the inspector's port, so it can never take a port chosen for a later process.
       const tree = runInTree(ROOT, spec.name, [spec.bundle], env, logDir, ['--inspect=127.0.0.1:0']);
       const entry: { tree: TreeProcess; inspector?: InspectorClient } = { tree };
       started.push(entry);
-      await waitHealthy(tree, stack.ports[spec.port]);
+      await waitHealthy(tree, stack.ports[spec.name]);
       entry.inspector = await InspectorClient.connect(inspectorPortOf(tree.log()));
     }
     // A process can answer /health and still die of a later listen (its metrics port taken): not before the soak starts.

@@ -1,19 +1,19 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
-import { ConfigError, processEnv } from '@tp/config';
+import { ConfigError, processEnv, SERVICES, serviceSpec, type ServiceSpec } from '@tp/config';
 import { ensureDatabaseExists, migrateDatabase } from '@tp/db';
 import { startDevIdentityIfNeeded } from './dev-identity';
 import { startDevS3IfNeeded } from './dev-s3';
 import { preflight } from './preflight';
 import { loadStackConfig } from './stack-config';
-import { STACK_SERVICES, type StackService } from './stack-services';
 
 const ROOT = join(__dirname, '..', '..');
 const say = (line: string) => process.stdout.write(`[stack] ${line}\n`);
 
-function startService(service: StackService): ChildProcess {
-  const child = spawn(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, service.entry)], {
+/** One manifest process from source: one `node` with the tsx loader and the manifest's Node flags. */
+function startService(service: ServiceSpec): ChildProcess {
+  const child = spawn(process.execPath, [...service.nodeFlags, '--import', 'tsx', join(ROOT, service.entry)], {
     cwd: ROOT,
     env: processEnv(),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -24,8 +24,8 @@ function startService(service: StackService): ChildProcess {
   return child;
 }
 
-async function waitHealthy(service: StackService, child: ChildProcess): Promise<void> {
-  const port = processEnv()[service.portVariable] ?? String(service.defaultPort);
+async function waitHealthy(service: ServiceSpec, child: ChildProcess): Promise<void> {
+  const port = processEnv()[service.port.variable] ?? String(service.port.default);
   for (let attempt = 0; attempt < 150; attempt += 1) {
     if (child.exitCode !== null) throw new Error(`${service.name} exited with code ${child.exitCode}`);
     try {
@@ -77,7 +77,8 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void stop(0));
   process.once('SIGTERM', () => void stop(0));
 
-  for (const service of STACK_SERVICES) {
+  // In manifest order: the edge last, once its upstreams answer.
+  for (const service of SERVICES) {
     const child = startService(service);
     children.push(child);
     child.once('exit', (code) => {
@@ -88,7 +89,8 @@ async function main(): Promise<void> {
     });
     await waitHealthy(service, child);
   }
-  say(`ready: edge on http://localhost:${processEnv().EDGE_PORT ?? 4000} (Ctrl-C stops everything)`);
+  const edge = serviceSpec('edge');
+  say(`ready: edge on http://localhost:${processEnv()[edge.port.variable] ?? edge.port.default} (Ctrl-C stops everything)`);
 }
 
 main().catch((err: unknown) => {

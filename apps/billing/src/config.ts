@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { databaseConfig, loadServiceConfig, redisConfig, servicePorts, type Env } from '@tp/config';
+import { databaseConfig, loadServiceConfig, redisConfig, servicePorts, serviceSpec, type Env } from '@tp/config';
 import { entitlementConfig } from '@tp/entitlements';
 import { featureFlagConfig } from '@tp/feature-flags';
 
@@ -11,7 +11,7 @@ export type BillingConfig = ReturnType<typeof loadBillingConfig>;
 export function loadBillingConfig(env?: Env) {
   return loadServiceConfig(
     {
-      ports: servicePorts({ BILLING_PORT: 4003 }, { BILLING_METRICS_PORT: 9403 }),
+      ports: servicePorts(serviceSpec('billing')),
       pieces: { database: databaseConfig, redisUrl: redisConfig, flags: featureFlagConfig, entitlements: entitlementConfig },
       env: {
         PADDLE_WEBHOOK_SECRET: z.string().min(1).default(DEV_WEBHOOK_SECRET),

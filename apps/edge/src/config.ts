@@ -3,33 +3,26 @@ import {
   booleanFlag,
   clientIdentityConfig,
   commaList,
-  healthEndpointEnv,
-  healthEndpointSettings,
-  httpUrl,
   keycloakConfig,
   loadServiceConfig,
   positiveInt,
   redisConfig,
   servicePorts,
-  trafficLimits,
-  trafficLimitsEnv,
+  serviceSpec,
   type Env,
 } from '@tp/config';
+import { healthEndpointEnv, healthEndpointSettings, trafficLimits, trafficLimitsEnv, upstreamsConfig } from './edge-env';
 
 export type EdgeConfig = ReturnType<typeof loadEdgeConfig>;
 
 export function loadEdgeConfig(env?: Env) {
   return loadServiceConfig(
     {
-      ports: servicePorts({ EDGE_PORT: 4000 }, { EDGE_METRICS_PORT: 9400 }),
-      pieces: { redisUrl: redisConfig, auth: keycloakConfig, clients: clientIdentityConfig },
+      ports: servicePorts(serviceSpec('edge')),
+      pieces: { redisUrl: redisConfig, auth: keycloakConfig, clients: clientIdentityConfig, services: upstreamsConfig },
       env: {
         ...healthEndpointEnv,
         ...trafficLimitsEnv,
-        USER_SERVICE_URL: httpUrl.default('http://127.0.0.1:4001'),
-        BILLING_SERVICE_URL: httpUrl.default('http://127.0.0.1:4003'),
-        UPLOAD_SERVICE_URL: httpUrl.default('http://127.0.0.1:4002'),
-        FLAGS_SERVICE_URL: httpUrl.default('http://127.0.0.1:4004'),
         CORS_ORIGINS: commaList('*'),
         RATE_LIMIT_MAX: positiveInt(100),
         RATE_LIMIT_WINDOW_MS: positiveInt(60_000),
@@ -54,7 +47,6 @@ export function loadEdgeConfig(env?: Env) {
         rateLimit: { max: parsed.RATE_LIMIT_MAX, windowMs: parsed.RATE_LIMIT_WINDOW_MS, prefix: parsed.RATE_LIMIT_PREFIX },
         upstreamTimeoutMs: parsed.UPSTREAM_TIMEOUT_MS,
         health: healthEndpointSettings(parsed),
-        services: { user: parsed.USER_SERVICE_URL, upload: parsed.UPLOAD_SERVICE_URL, flags: parsed.FLAGS_SERVICE_URL, billing: parsed.BILLING_SERVICE_URL },
       }),
     },
     env,

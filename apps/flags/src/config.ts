@@ -1,4 +1,4 @@
-import { databaseConfig, keycloakConfig, loadServiceConfig, redisConfig, servicePorts, type Env } from '@tp/config';
+import { databaseConfig, keycloakConfig, loadServiceConfig, redisConfig, servicePorts, serviceSpec, type Env } from '@tp/config';
 import { entitlementConfig } from '@tp/entitlements';
 import { featureFlagConfig } from '@tp/feature-flags';
 
@@ -7,5 +7,5 @@ export type FlagsConfig = ReturnType<typeof loadFlagsConfig>;
 /** Only shared pieces: the admin API publishes changes on Redis and evaluates by tier (entitlements). */
 export function loadFlagsConfig(env?: Env) {
   const pieces = { database: databaseConfig, redisUrl: redisConfig, auth: keycloakConfig, flags: featureFlagConfig, entitlements: entitlementConfig };
-  return loadServiceConfig({ ports: servicePorts({ FLAGS_PORT: 4004 }, { FLAGS_METRICS_PORT: 9404 }), pieces }, env);
+  return loadServiceConfig({ ports: servicePorts(serviceSpec('flags')), pieces }, env);
 }

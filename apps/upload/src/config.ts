@@ -5,12 +5,10 @@ import {
   httpUrl,
   keycloakConfig,
   loadServiceConfig,
-  metricsPort,
-  metricsPortSetting,
-  port,
   positiveInt,
   redisConfig,
   servicePorts,
+  serviceSpec,
   type Env,
 } from '@tp/config';
 import { entitlementConfig } from '@tp/entitlements';
@@ -20,9 +18,6 @@ import { storageConfig } from '@tp/tiers';
 const DEV_IP_HASH_SECRET = 'dev-only-upload-ip-hash-secret-change-me';
 
 const uploadEnv = {
-  /** The worker process (worker-main.ts) listens on its own ports; it reads this same config. */
-  UPLOAD_WORKER_PORT: port(4005),
-  UPLOAD_WORKER_METRICS_PORT: metricsPort,
   /** Redis key prefix of the upload slots (uploads in flight per account or anonymous client). */
   UPLOAD_SLOT_PREFIX: z.string().min(1).default('upload-slots:'),
   /** An upload body slower than this on average over UPLOAD_MIN_RATE_WINDOW_MS is cut with 408 (its slot freed). */
@@ -70,7 +65,7 @@ export type UploadConfig = ReturnType<typeof loadUploadConfig>;
 export function loadUploadConfig(env?: Env) {
   return loadServiceConfig(
     {
-      ports: servicePorts({ UPLOAD_PORT: 4002 }, { UPLOAD_METRICS_PORT: 9402 }),
+      ports: servicePorts(serviceSpec('upload')),
       pieces: {
         database: databaseConfig,
         redisUrl: redisConfig,
@@ -80,6 +75,8 @@ export function loadUploadConfig(env?: Env) {
         storage: storageConfig,
         // TRUSTED_PROXIES: the edge's addresses (anonymous quota and slots are per client IP).
         clients: clientIdentityConfig,
+        // The worker process (worker-main.ts) reads this same config and listens on its own ports.
+        workerPorts: servicePorts(serviceSpec('upload-worker')),
       },
       env: uploadEnv,
       rules: [
@@ -90,8 +87,6 @@ export function loadUploadConfig(env?: Env) {
         },
       ],
       settings: (parsed) => ({
-        workerPort: parsed.UPLOAD_WORKER_PORT,
-        workerMetricsPort: metricsPortSetting(parsed.UPLOAD_WORKER_METRICS_PORT, parsed.NODE_ENV, 9405),
         slots: { prefix: parsed.UPLOAD_SLOT_PREFIX },
         pace: { minBytesPerSecond: parsed.UPLOAD_MIN_BYTES_PER_SECOND, windowMs: parsed.UPLOAD_MIN_RATE_WINDOW_MS },
         ipHashSecret: parsed.UPLOAD_IP_HASH_SECRET,

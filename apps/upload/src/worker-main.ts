@@ -38,5 +38,5 @@ void runService({
     ];
     return createServiceApp({ logger, jsonLimit: false, metrics, healthChecks, routes: () => undefined });
   },
-  server: (config) => ({ port: config.workerPort, metricsPort: config.workerMetricsPort }),
+  server: (config) => config.workerPorts,
 });

@@ -4,7 +4,7 @@ import { ConfigError } from './load-config';
 import { loadServiceConfig } from './load-service-config';
 
 const load = (env: Record<string, string>) =>
-  loadServiceConfig({ ports: servicePorts({ DEMO_PORT: 4100 }, { DEMO_METRICS_PORT: 9500 }), pieces: { clients: clientIdentityConfig } }, env).clients;
+  loadServiceConfig({ ports: servicePorts({ port: { variable: 'DEMO_PORT', default: 4100 }, metricsPort: { variable: 'DEMO_METRICS_PORT', default: 9500 } }), pieces: { clients: clientIdentityConfig } }, env).clients;
 
 describe('clientIdentityConfig', () => {
   it('trusts only loopback and groups IPv6 clients by /64 by default', () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ServiceSpec } from './services';
 import { databaseEnv, databaseSettings, keycloakEnv, keycloakSettings, metricsPort, metricsPortSetting, port, redisEnv, runtimeEnv } from './env-schemas';
 
 /** What `loadConfig` returns for an env shape. */
@@ -37,17 +38,15 @@ export interface ListenPorts {
 }
 
 /**
- * A process's two ports, each named with its default: `servicePorts({ USER_PORT: 4001 },
- * { USER_METRICS_PORT: 9401 })`. The metrics port is random under NODE_ENV=test unless set, so
- * parallel tests never collide. Names are written out (not built from a prefix) so a search for a
- * variable finds where it is read.
+ * A process's two ports from its manifest entry (`servicePorts(serviceSpec('user'))`): the
+ * variables and defaults are written once, in services.ts. The metrics port is random under
+ * NODE_ENV=test unless set, so parallel tests never collide.
  */
-export function servicePorts(portDefault: Record<string, number>, metricsDefault: Record<string, number>): ConfigPiece<z.ZodRawShape, ListenPorts> {
-  const [[portName, portFallback]] = Object.entries(portDefault) as [[string, number]];
-  const [[metricsName, metricsFallback]] = Object.entries(metricsDefault) as [[string, number]];
-  const env: z.ZodRawShape = { NODE_ENV: runtimeEnv.NODE_ENV, [portName]: port(portFallback), [metricsName]: metricsPort };
+export function servicePorts(spec: Pick<ServiceSpec, 'port' | 'metricsPort'>): ConfigPiece<z.ZodRawShape, ListenPorts> {
+  const { port: listen, metricsPort: metrics } = spec;
+  const env: z.ZodRawShape = { NODE_ENV: runtimeEnv.NODE_ENV, [listen.variable]: port(listen.default), [metrics.variable]: metricsPort };
   return configPiece(env, (parsed: Record<string, unknown>) => ({
-    port: parsed[portName] as number,
-    metricsPort: metricsPortSetting(parsed[metricsName] as number | undefined, String(parsed['NODE_ENV']), metricsFallback),
+    port: parsed[listen.variable] as number,
+    metricsPort: metricsPortSetting(parsed[metrics.variable] as number | undefined, String(parsed['NODE_ENV']), metrics.default),
   }));
 }

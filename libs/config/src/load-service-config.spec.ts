@@ -6,7 +6,7 @@ import { loadServiceConfig } from './load-service-config';
 const load = (env: Record<string, string>) =>
   loadServiceConfig(
     {
-      ports: servicePorts({ DEMO_PORT: 4100 }, { DEMO_METRICS_PORT: 9500 }),
+      ports: servicePorts({ port: { variable: 'DEMO_PORT', default: 4100 }, metricsPort: { variable: 'DEMO_METRICS_PORT', default: 9500 } }),
       pieces: { database: databaseConfig, redisUrl: redisConfig },
       env: { DEMO_SECRET: z.string().default('dev') },
       rules: [{ path: 'DEMO_SECRET', check: (parsed) => parsed.NODE_ENV !== 'production' || parsed.DEMO_SECRET !== 'dev', message: 'set it' }],

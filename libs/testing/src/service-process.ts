@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { serviceSpec, type ServiceName } from '@tp/config';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
@@ -51,21 +52,17 @@ export interface ServiceProcessOptions {
 }
 
 /**
- * Runs a service's real `main.ts` as its own process (as in production), for
- * end-to-end tests that must not import another app's code.
+ * Runs a manifest process from its real entry as its own process (as in production: its port
+ * variable, its Node flags), for end-to-end tests that must not import another app's code.
  */
-export async function startServiceProcess(
-  app: string,
-  env: Record<string, string>,
-  portVariable: string,
-  options: ServiceProcessOptions = {},
-): Promise<ServiceProcess> {
+export async function startServiceProcess(name: ServiceName, env: Record<string, string>, options: ServiceProcessOptions = {}): Promise<ServiceProcess> {
+  const spec = serviceSpec(name);
+  const portVariable = spec.port.variable;
   const port = Number(env[portVariable] ?? (await freePort()));
   const logFd = options.logFile === undefined ? undefined : openSync(options.logFile, 'w');
-  const entry = join(ROOT, 'apps', app, 'src/main.ts');
   const guard = join(__dirname, 'exit-with-parent.cjs');
   // One process (no tsx CLI wrapper) that stops by itself if this test process dies.
-  const child = spawn(process.execPath, ['--require', guard, '--import', 'tsx', entry], {
+  const child = spawn(process.execPath, [...spec.nodeFlags, '--require', guard, '--import', 'tsx', join(ROOT, spec.entry)], {
     cwd: ROOT,
     // An isolated environment: nothing from the developer's shell or .env leaks in.
     env: { NODE_ENV: 'test', LOG_LEVEL: 'info', ...env, [portVariable]: String(port) },

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { serviceSpec, type UpstreamName } from '@tp/config';
 import type { DevIdentityProvider } from '@tp/dev-identity-provider';
 import { validateRepliesFrom } from './edge-contract';
 import { startServiceProcess, type ServiceProcess } from './service-process';
@@ -7,8 +8,8 @@ import { createTestDatabase, type TestDatabase } from './test-database';
 import { DEV_PASSWORD, keycloakEnvFor, startTestIdentityProvider } from './test-identity-provider';
 import { startS3Server, type S3Server } from './test-s3-server';
 
-/** The services a stack can run as their own processes (their real main.ts), behind the edge. */
-export type StackService = 'user' | 'flags' | 'billing' | 'upload';
+/** The services a stack can run as their own processes (their real main.ts), behind the edge: the manifest's upstreams. */
+export type StackService = UpstreamName;
 
 export interface TestStackOptions<S extends StackService> {
   /** Started in parallel once the database and the identity provider run. */
@@ -44,13 +45,6 @@ export type TestStack<S extends StackService = never> = Record<S, ServiceProcess
   /** Runs `closer` on stop, after the edge and before the services and databases (the last registered first). */
   onStop: (closer: Closer) => void;
   stop: () => Promise<void>;
-};
-
-const SERVICE_URL: Record<StackService, string> = {
-  user: 'USER_SERVICE_URL',
-  flags: 'FLAGS_SERVICE_URL',
-  billing: 'BILLING_SERVICE_URL',
-  upload: 'UPLOAD_SERVICE_URL',
 };
 
 /** Starts every promise; if one fails, stops the ones that started and rethrows. */
@@ -113,17 +107,17 @@ export async function startTestStack<S extends StackService = never>(options: Te
   const edgeEnv = (overrides: Record<string, string> = {}) => ({
     ...keycloakEnvFor(idp),
     REDIS_URL: redisUrl,
-    ...Object.fromEntries(Object.entries(processes).map(([name, service]) => [SERVICE_URL[name as StackService], service.url])),
+    ...Object.fromEntries(Object.entries(processes).map(([name, service]) => [serviceSpec(name as StackService).upstreamVariable, service.url])),
     RATE_LIMIT_PREFIX: `rl:test:${randomBytes(6).toString('hex')}:`,
     ...overrides,
   });
   const startEdge = async (env: Record<string, string> = {}) => {
-    edge = await startServiceProcess('edge', edgeEnv(env), 'EDGE_PORT');
+    edge = await startServiceProcess('edge', edgeEnv(env));
     validateRepliesFrom(edge.url);
     return edge;
   };
   try {
-    const started = await startAll(names.map((name) => startServiceProcess(name, envFor(name), `${name.toUpperCase()}_PORT`)));
+    const started = await startAll(names.map((name) => startServiceProcess(name, envFor(name))));
     names.forEach((name, index) => (processes[name] = started[index]));
     if (options.edge) await startEdge(options.edge);
   } catch (err) {
