@@ -2,7 +2,7 @@ import type { Express } from 'express';
 import type { Redis } from 'ioredis';
 import { authenticate, type Identity, type TokenVerifier } from '@tp/auth';
 import type { Database } from '@tp/db';
-import { AccountCache, AccountStore, tierFor, UserAccounts } from '@tp/entitlements';
+import { createUserAccounts, tierFor, type AccountCache } from '@tp/entitlements';
 import type { FeatureFlagClient } from '@tp/feature-flags';
 import { createServiceApp } from '@tp/http';
 import type { Logger } from '@tp/logging';
@@ -40,13 +40,7 @@ export function createApp(deps: FlagsAppDeps): Express {
     logger: deps.logger,
     clock,
   });
-  const accounts = new UserAccounts(
-    new AccountStore(deps.database.db),
-    deps.entitlements ?? new AccountCache({ ttlMs: deps.config.entitlements.cacheTtlMs }),
-    clock,
-    deps.flags,
-    deps.config.entitlements.premiumPriceIds,
-  );
+  const accounts = createUserAccounts({ db: deps.database.db, settings: deps.config.entitlements, flags: deps.flags, clock, cache: deps.entitlements });
   // Reading flags must not fail with the database: then only the role can make the caller PREMIUM.
   const tierOf = (identity: Identity) => accounts.tierOf(identity).catch(() => tierFor(identity.roles, [], clock(), []));
   return createServiceApp({

@@ -1,4 +1,4 @@
-import { TokenVerifier } from '@tp/auth';
+import { createVerifier } from '@tp/auth';
 import { createDatabase } from '@tp/db';
 import { startEntitlementCache } from '@tp/entitlements';
 import { startFeatureFlags } from '@tp/feature-flags';
@@ -15,7 +15,7 @@ void runService({
     const { config, logger, metrics, onClose } = parts;
     const database = createDatabase(config.database);
     onClose(database.close);
-    const verifier = new TokenVerifier({ ...config.auth, ...jwksMetrics(metrics.registry) });
+    const verifier = createVerifier(config.auth, jwksMetrics(metrics.registry));
     // Fail fast: a change message lost during an outage only delays readers until their cache TTL.
     const publisher = createRedisConnection(config.redisUrl, logger, { name: 'Flags publisher', mode: 'fail-fast' });
     onClose(() => publisher.quit());

@@ -2,7 +2,7 @@ import type { Express } from 'express';
 import type { Redis } from 'ioredis';
 import type { TokenVerifier } from '@tp/auth';
 import type { Database } from '@tp/db';
-import { AccountCache, AccountStore, UserAccounts } from '@tp/entitlements';
+import { createUserAccounts, type AccountCache } from '@tp/entitlements';
 import type { FeatureFlagClient } from '@tp/feature-flags';
 import { createServiceApp } from '@tp/http';
 import type { Logger } from '@tp/logging';
@@ -46,13 +46,7 @@ export function createApp(deps: UploadAppDeps): Express {
   const service = new UploadService(
     uploads,
     // The same accounts and entitlement rule as the user service: one tier, one way users are created.
-    new UserAccounts(
-      new AccountStore(deps.database.db),
-      deps.entitlements ?? new AccountCache({ ttlMs: deps.config.entitlements.cacheTtlMs }),
-      clock,
-      deps.flags,
-      deps.config.entitlements.premiumPriceIds,
-    ),
+    createUserAccounts({ db: deps.database.db, settings: deps.config.entitlements, flags: deps.flags, clock, cache: deps.entitlements }),
     deps.storage,
     deps.queue,
     {

@@ -1,4 +1,4 @@
-import { TokenVerifier } from '@tp/auth';
+import { createVerifier } from '@tp/auth';
 import { createDatabase } from '@tp/db';
 import { startEntitlementCache } from '@tp/entitlements';
 import { startFeatureFlags } from '@tp/feature-flags';
@@ -22,7 +22,7 @@ void runService({
     const queue = new ProcessingQueue(redis, config.queue);
     onClose(() => queue.close());
     const storage = new ObjectStorage(config.s3);
-    const verifier = new TokenVerifier({ ...config.auth, ...jwksMetrics(metrics.registry) });
+    const verifier = createVerifier(config.auth, jwksMetrics(metrics.registry));
     // Created at start when missing; an unreachable S3 only delays it (readiness reports it).
     await storage.ensureBucket().catch((err: unknown) => logger.warn({ err }, 'Could not ensure the upload bucket exists'));
     const { client: flags } = await startFeatureFlags(parts, database.db);

@@ -1,7 +1,7 @@
 import type { Express } from 'express';
 import { authenticate, type TokenVerifier } from '@tp/auth';
 import type { Database } from '@tp/db';
-import { AccountCache, AccountStore, UserAccounts } from '@tp/entitlements';
+import { createUserAccounts, type AccountCache } from '@tp/entitlements';
 import type { FeatureFlagClient } from '@tp/feature-flags';
 import { createServiceApp } from '@tp/http';
 import type { Logger } from '@tp/logging';
@@ -29,13 +29,7 @@ export interface UserAppDeps {
 /** The user service: profile and tier limits, with lazy user sync on every authenticated call. */
 export function createApp(deps: UserAppDeps): Express {
   const clock = deps.clock ?? (() => new Date());
-  const users = new UserAccounts(
-    new AccountStore(deps.database.db),
-    deps.entitlements ?? new AccountCache({ ttlMs: deps.config.entitlements.cacheTtlMs }),
-    clock,
-    deps.flags,
-    deps.config.entitlements.premiumPriceIds,
-  );
+  const users = createUserAccounts({ db: deps.database.db, settings: deps.config.entitlements, flags: deps.flags, clock, cache: deps.entitlements });
   return createServiceApp({
     logger: deps.logger,
     metrics: deps.metrics,

@@ -1,4 +1,4 @@
-import { TokenVerifier } from '@tp/auth';
+import { createVerifier } from '@tp/auth';
 import { createDatabase } from '@tp/db';
 import { startEntitlementCache } from '@tp/entitlements';
 import { startFeatureFlags } from '@tp/feature-flags';
@@ -14,7 +14,7 @@ void runService({
     const { config, logger, metrics, onClose } = parts;
     const database = createDatabase(config.database);
     onClose(database.close);
-    const verifier = new TokenVerifier({ ...config.auth, ...jwksMetrics(metrics.registry) });
+    const verifier = createVerifier(config.auth, jwksMetrics(metrics.registry));
     const { client: flags, subscriber } = await startFeatureFlags(parts, database.db);
     const entitlements = startEntitlementCache(parts);
     return createApp({ config, database, verifier, flags, logger, metrics, redis: subscriber, entitlements });

@@ -13,7 +13,7 @@ export {
 export { createHealthMonitor, publicReport, type PublicCheck, type PublicHealthReport } from './health-monitor';
 export { requestIdMiddleware, pickRequestId, REQUEST_ID_HEADER } from './request-id';
 export { closeAfterResponse, closeUnreadRequests, DEFAULT_LINGER, type LingerLimits } from './close-after-response';
-export { runService, type Closer, type RunServiceOptions, type ServerSettings, type ServiceParts, type ServiceRuntimeConfig } from './run-service';
+export { runService, startService, type Closer, type RunServiceOptions, type ServerSettings, type ServiceParts, type ServiceRuntimeConfig, type StartedService } from './run-service';
 export { handlerChain, underPath } from './handler-chain';
 export { clientKey, clientKeys, IPV6_NETWORK_PREFIX, type ClientKeys } from './client-key';
 export { answerClientErrors, clientErrorAnswer } from './client-errors';

@@ -1,5 +1,5 @@
 import type { RequestListener } from 'node:http';
-import { loadConfigOrExit } from '@tp/config';
+import { loadConfigOrExit, type Env } from '@tp/config';
 import { createLogger, type Logger } from '@tp/logging';
 import { createServiceMetrics, type ServiceMetrics } from '@tp/metrics';
 import { startServer, type RunningServer, type StartServerOptions } from './start-server';
@@ -32,10 +32,26 @@ export type ServerSettings = Partial<Omit<StartServerOptions, 'logger' | 'closer
 export interface RunServiceOptions<C extends ServiceRuntimeConfig> {
   /** The `service` label on every log line and metric. */
   name: string;
-  loadConfig: () => C;
+  /** The service's config loader: the process environment, or `env` (tests). */
+  loadConfig: (env?: Env) => C;
   /** Builds the collaborators (registering what to close) and the app to serve. */
   createApp: (parts: ServiceParts<C>) => RequestListener | Promise<RequestListener>;
   server?: (config: C) => ServerSettings;
+}
+
+/** The service's collaborators and app, and where it listens: the part runService and startService share. */
+async function assemble<C extends ServiceRuntimeConfig>(options: RunServiceOptions<C>, config: C, logger: Logger) {
+  const metrics = createServiceMetrics(options.name);
+  const closers: Closer[] = [];
+  const onClose = (closer: Closer) => void closers.unshift(closer);
+  try {
+    const app = await options.createApp({ config, logger, metrics, onClose });
+    const { metricsPort = config.metricsPort, ...server } = options.server?.(config) ?? {};
+    return { app, metrics, closers, server, metricsPort };
+  } catch (err) {
+    for (const closer of closers) await Promise.resolve(closer()).catch(() => undefined);
+    throw err;
+  }
 }
 
 /**
@@ -45,13 +61,10 @@ export interface RunServiceOptions<C extends ServiceRuntimeConfig> {
  * the collaborators, newest first → exit. A failure to start is logged and exits 1.
  */
 export async function runService<C extends ServiceRuntimeConfig>(options: RunServiceOptions<C>): Promise<RunningServer> {
-  const config = loadConfigOrExit(options.loadConfig);
+  const config = loadConfigOrExit(() => options.loadConfig());
   const logger = createLogger({ service: options.name, level: config.logLevel, pretty: config.logPretty });
-  const metrics = createServiceMetrics(options.name);
-  const closers: Closer[] = [];
   try {
-    const app = await options.createApp({ config, logger, metrics, onClose: (closer) => void closers.unshift(closer) });
-    const { metricsPort = config.metricsPort, ...server } = options.server?.(config) ?? {};
+    const { app, metrics, closers, server, metricsPort } = await assemble(options, config, logger);
     return await startServer(app, {
       port: config.port,
       shutdownTimeoutMs: config.shutdownTimeoutMs,
@@ -65,4 +78,31 @@ export async function runService<C extends ServiceRuntimeConfig>(options: RunSer
     logger.fatal({ err }, 'Could not start');
     process.exit(1);
   }
+}
+
+export interface StartedService<C> extends RunningServer {
+  config: C;
+  logger: Logger;
+  metrics: ServiceMetrics;
+}
+
+/**
+ * The same service, wired as its main.ts wires it, for tests: config from `env`, on free loopback
+ * ports (the metrics port too, unless the env names one), no signal handlers; close() drains and
+ * runs the collaborators' closers. A failure to start rejects.
+ */
+export async function startService<C extends ServiceRuntimeConfig>(options: RunServiceOptions<C>, env: Env, overrides: { logger?: Logger } = {}): Promise<StartedService<C>> {
+  const config = options.loadConfig(env);
+  const logger = overrides.logger ?? createLogger({ service: options.name, level: config.logLevel });
+  const { app, metrics, closers, server, metricsPort } = await assemble(options, config, logger);
+  const running = await startServer(app, {
+    shutdownTimeoutMs: config.shutdownTimeoutMs,
+    ...server,
+    port: 0,
+    host: '127.0.0.1',
+    metrics: { registry: metrics.registry, port: metricsPort, host: '127.0.0.1' },
+    logger,
+    closers,
+  });
+  return Object.assign(running, { config, logger, metrics });
 }

@@ -1,5 +1,5 @@
 import type { Express } from 'express';
-import { TokenVerifier } from '@tp/auth';
+import { createVerifier } from '@tp/auth';
 import { startServer } from '@tp/http';
 import { captureLogs, type LogCapture } from '@tp/testing';
 import { createApp } from '../../src/app';
@@ -20,7 +20,7 @@ export async function startDocsEdge(env: Record<string, string>): Promise<DocsEd
   const config = loadEdgeConfig(env);
   const logs = captureLogs('edge');
   const redis = createRedis(config.redisUrl, logs.logger);
-  const app = createApp({ config, redis, verifier: new TokenVerifier(config.auth), logger: logs.logger });
+  const app = createApp({ config, redis, verifier: createVerifier(config.auth), logger: logs.logger });
   const server = await startServer(app, { port: 0, host: '127.0.0.1', logger: logs.logger, shutdownTimeoutMs: 2000 });
   return {
     url: server.url,

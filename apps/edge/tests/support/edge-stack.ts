@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Redis } from 'ioredis';
-import { TokenVerifier } from '@tp/auth';
+import { createVerifier } from '@tp/auth';
 import { startServer, type RunningServer } from '@tp/http';
 import { createLogger } from '@tp/logging';
 import { waitForRedis } from '@tp/redis';
@@ -64,7 +64,7 @@ export async function startEdge(env: Record<string, string>, options: { waitForR
       throw err;
     }
   }
-  const app = createApp({ config, redis, verifier: new TokenVerifier(config.auth), logger });
+  const app = createApp({ config, redis, verifier: createVerifier(config.auth), logger });
   const server = await startServer(app, { port: 0, host: '127.0.0.1', logger, shutdownTimeoutMs: 2000, ...edgeServerOptions(config) });
   // Every call() answer from this edge is checked against the OpenAPI document.
   validateRepliesFrom(server.url);
@@ -82,7 +82,7 @@ export async function startEdge(env: Record<string, string>, options: { waitForR
 }
 
 /** Closes edges whose start succeeded, ignoring the undefined ones (a failed beforeAll). */
-export async function closeAll(...edges: Array<RunningEdge | undefined>): Promise<void> {
+export async function closeAll(...edges: Array<Pick<RunningEdge, 'close'> | undefined>): Promise<void> {
   await Promise.all(edges.map((edge) => edge?.close()));
 }
 

@@ -1,4 +1,4 @@
-import { TokenVerifier } from '@tp/auth';
+import { createVerifier } from '@tp/auth';
 import { startServer } from '@tp/http';
 import { captureLogs, type LogCapture } from '@tp/testing';
 import { createApp } from '../../src/app';
@@ -26,7 +26,7 @@ export async function startLoggedEdge(env: Record<string, string>): Promise<Logg
       resolve();
     });
   });
-  const app = createApp({ config, redis, verifier: new TokenVerifier(config.auth), logger: logs.logger });
+  const app = createApp({ config, redis, verifier: createVerifier(config.auth), logger: logs.logger });
   const server = await startServer(app, { port: 0, host: '127.0.0.1', logger: logs.logger, shutdownTimeoutMs: 2000, ...edgeServerOptions(config) });
   return {
     url: server.url,

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { TokenVerifier } from '@tp/auth';
+import { createVerifier } from '@tp/auth';
 import type { FeatureFlagClient } from '@tp/feature-flags';
 import type { DevIdentityProvider } from '@tp/dev-identity-provider';
 import { startServer } from '@tp/http';
@@ -82,7 +82,7 @@ export async function startUploadStack(options: UploadStackOptions = {}): Promis
     const queue = new ProcessingQueue(redis, config.queue);
     const flags = testFlagClient(stack.db.database.db, config);
     const metrics = createServiceMetrics('upload');
-    const app = createApp({ config, database: stack.db.database, verifier: new TokenVerifier(config.auth), storage, queue, redis, flags, logger, metrics });
+    const app = createApp({ config, database: stack.db.database, verifier: createVerifier(config.auth), storage, queue, redis, flags, logger, metrics });
     const server = await startServer(app, { port: 0, host: '127.0.0.1', logger, shutdownTimeoutMs: 2000 });
     const workers: Worker[] = [];
     const workerRedis: Redis[] = [];

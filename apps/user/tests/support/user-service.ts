@@ -1,4 +1,4 @@
-import { TokenVerifier } from '@tp/auth';
+import { createVerifier } from '@tp/auth';
 import type { Database } from '@tp/db';
 import type { DevIdentityProvider } from '@tp/dev-identity-provider';
 import type { FeatureFlagClient } from '@tp/feature-flags';
@@ -47,7 +47,7 @@ export async function startUserService(options: StartUserServiceOptions = {}): P
   const logger = createLogger({ service: 'user', level: config.logLevel });
   const database = options.database ? options.database(testDb) : testDb.database;
   const flags = testFlagClient(database.db, config);
-  const app = createApp({ config, database, verifier: new TokenVerifier(config.auth), flags, logger });
+  const app = createApp({ config, database, verifier: createVerifier(config.auth), flags, logger });
   const server = await startServer(app, { port: 0, host: '127.0.0.1', logger, shutdownTimeoutMs: 1000 });
 
   const get: UserService['get'] = (path, { token, headers = {} } = {}) =>
