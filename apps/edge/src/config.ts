@@ -1,16 +1,5 @@
 import { z } from 'zod';
-import {
-  booleanFlag,
-  clientIdentityConfig,
-  commaList,
-  keycloakConfig,
-  loadServiceConfig,
-  positiveInt,
-  redisConfig,
-  servicePorts,
-  serviceSpec,
-  type Env,
-} from '@tp/config';
+import { booleanFlag, clientIdentityConfig, commaList, keycloakConfig, loadServiceConfig, positiveInt, redisConfig, servicePorts, serviceSpec, type Env } from '@tp/config';
 import { healthEndpointEnv, healthEndpointSettings, trafficLimits, trafficLimitsEnv, upstreamsConfig } from './edge-env';
 
 export type EdgeConfig = ReturnType<typeof loadEdgeConfig>;

@@ -1,16 +1,5 @@
 import { z } from 'zod';
-import {
-  clientIdentityConfig,
-  databaseConfig,
-  httpUrl,
-  keycloakConfig,
-  loadServiceConfig,
-  positiveInt,
-  redisConfig,
-  servicePorts,
-  serviceSpec,
-  type Env,
-} from '@tp/config';
+import { clientIdentityConfig, databaseConfig, httpUrl, keycloakConfig, loadServiceConfig, positiveInt, redisConfig, servicePorts, serviceSpec, type Env } from '@tp/config';
 import { entitlementConfig } from '@tp/entitlements';
 import { featureFlagConfig } from '@tp/feature-flags';
 import { storageConfig } from '@tp/tiers';

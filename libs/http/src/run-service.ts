@@ -81,6 +81,8 @@ export async function runService<C extends ServiceRuntimeConfig>(options: RunSer
 }
 
 export interface StartedService<C> extends RunningServer {
+  /** What it serves (tests enumerate an Express app's routes). */
+  app: RequestListener;
   config: C;
   logger: Logger;
   metrics: ServiceMetrics;
@@ -104,5 +106,5 @@ export async function startService<C extends ServiceRuntimeConfig>(options: RunS
     logger,
     closers,
   });
-  return Object.assign(running, { config, logger, metrics });
+  return Object.assign(running, { app, config, logger, metrics });
 }

@@ -1,10 +1,7 @@
-import { createVerifier } from '@tp/auth';
-import { startServer } from '@tp/http';
+import { startService } from '@tp/http';
 import { captureLogs, type LogCapture } from '@tp/testing';
-import { createApp } from '../../src/app';
-import { loadEdgeConfig, type EdgeConfig } from '../../src/config';
-import { createRedis } from '../../src/create-redis';
-import { edgeServerOptions } from '../../src/edge-server-options';
+import type { EdgeConfig } from '../../src/config';
+import { edgeService } from '../../src/service';
 
 export interface LoggedEdge {
   url: string;
@@ -13,28 +10,9 @@ export interface LoggedEdge {
   close: () => Promise<void>;
 }
 
-/** The real edge in-process, logging into memory, serving once its Redis connection is ready. */
+/** The edge as main.ts runs it, in-process, logging into memory (tests read its log lines). */
 export async function startLoggedEdge(env: Record<string, string>): Promise<LoggedEdge> {
-  const config = loadEdgeConfig(env);
   const logs = captureLogs('edge');
-  const redis = createRedis(config.redisUrl, logs.logger);
-  await new Promise<void>((resolve, reject) => {
-    if (redis.status === 'ready') return resolve();
-    const timer = setTimeout(() => reject(new Error('Redis not ready')), 5000);
-    redis.once('ready', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
-  const app = createApp({ config, redis, verifier: createVerifier(config.auth), logger: logs.logger });
-  const server = await startServer(app, { port: 0, host: '127.0.0.1', logger: logs.logger, shutdownTimeoutMs: 2000, ...edgeServerOptions(config) });
-  return {
-    url: server.url,
-    config,
-    logs,
-    close: async () => {
-      await server.close();
-      await redis.quit().catch(() => redis.disconnect());
-    },
-  };
+  const server = await startService(edgeService, env, { logger: logs.logger });
+  return { url: server.url, config: server.config, logs, close: server.close };
 }
