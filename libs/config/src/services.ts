@@ -25,7 +25,7 @@ export interface ServiceSpec {
   readonly upstreamVariable?: string;
   /**
    * Node/V8 flags the process always runs with, whoever starts it (never set at runtime). Each
-   * one's evidence is in docs/benchmark.md; a flag without evidence goes.
+   * one's evidence is in docs/benchmark.md or docs/uploads.md; a flag without evidence goes.
    */
   readonly nodeFlags: readonly string[];
 }
