@@ -72,9 +72,7 @@ describe('edge: rate limiting', () => {
 describe('edge: rate limiter fails open without Redis', () => {
   let edge: RunningEdge;
   beforeAll(async () => {
-    edge = await startEdge(stack.edgeEnv({ REDIS_URL: `redis://127.0.0.1:${await freePort()}` }), {
-      waitForRedis: false,
-    });
+    edge = await startEdge(stack.edgeEnv({ REDIS_URL: `redis://127.0.0.1:${await freePort()}` }));
   });
   afterAll(() => closeAll(edge));
 

@@ -1,17 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Redis } from 'ioredis';
-import { createVerifier } from '@tp/auth';
-import { startServer, type RunningServer } from '@tp/http';
-import { createLogger } from '@tp/logging';
-import { waitForRedis } from '@tp/redis';
+import { startService } from '@tp/http';
 import { loadTestConfig, startTestStack, validateRepliesFrom, type Reply, type TestStack } from '@tp/testing';
 
-import { createApp } from '../../src/app';
-import { loadEdgeConfig, type EdgeConfig } from '../../src/config';
-import { createRedis } from '../../src/create-redis';
-import { edgeServerOptions } from '../../src/edge-server-options';
+import type { EdgeConfig } from '../../src/config';
+import { edgeService } from '../../src/service';
 
 export const REDIS_URL = loadTestConfig().TEST_REDIS_URL;
 
@@ -21,8 +15,6 @@ export const uniquePrefix = (): string => `rl:test:${randomBytes(6).toString('he
 export interface RunningEdge {
   url: string;
   config: EdgeConfig;
-  redis: Redis;
-  server: RunningServer;
   close: () => Promise<void>;
 }
 
@@ -42,43 +34,12 @@ export async function startBackends(): Promise<Backends> {
   return { ...stack, edgeEnv: (overrides = {}) => stack.edgeEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...overrides }) };
 }
 
-/** Rejects when Redis is not ready within `timeoutMs` (a test must not start on a racy limiter). */
-export async function redisReady(redis: Redis, timeoutMs: number): Promise<void> {
-  if (!(await waitForRedis(redis, timeoutMs))) throw new Error(`Redis not ready after ${timeoutMs} ms (status ${redis.status})`);
-}
-
-/**
- * The real edge app in-process on a random port, with its own Redis connection.
- * By default waits until Redis is ready: until then the limiter fails open and the
- * health check reports Redis down, which is right for production but makes counts racy.
- */
-export async function startEdge(env: Record<string, string>, options: { waitForRedis?: boolean } = {}): Promise<RunningEdge> {
-  const config = loadEdgeConfig(env);
-  const logger = createLogger({ service: 'edge', level: config.logLevel });
-  const redis = createRedis(config.redisUrl, logger);
-  if (options.waitForRedis ?? true) {
-    try {
-      await redisReady(redis, 5000);
-    } catch (err) {
-      redis.disconnect();
-      throw err;
-    }
-  }
-  const app = createApp({ config, redis, verifier: createVerifier(config.auth), logger });
-  const server = await startServer(app, { port: 0, host: '127.0.0.1', logger, shutdownTimeoutMs: 2000, ...edgeServerOptions(config) });
+/** The edge as main.ts runs it, in-process on a free port (it waits briefly for Redis, as in production). */
+export async function startEdge(env: Record<string, string>): Promise<RunningEdge> {
+  const server = await startService(edgeService, { SHUTDOWN_TIMEOUT_MS: '2000', ...env });
   // Every call() answer from this edge is checked against the OpenAPI document.
   validateRepliesFrom(server.url);
-  return {
-    url: server.url,
-    config,
-    redis,
-    server,
-    close: async () => {
-      await server.close();
-      if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
-      else redis.disconnect();
-    },
-  };
+  return { url: server.url, config: server.config, close: server.close };
 }
 
 /** Closes edges whose start succeeded, ignoring the undefined ones (a failed beforeAll). */
