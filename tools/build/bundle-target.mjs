@@ -3,6 +3,7 @@
 // require packages listed in `dependencies` (the ones `npm ci --omit=dev` installs): anything
 // else fails the build here, and would fail at boot in the runtime tree anyway.
 import { build, transform } from 'esbuild';
+import { Buffer } from 'node:buffer';
 import { builtinModules } from 'node:module';
 import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
