@@ -127,6 +127,8 @@ const edgeOverUserService: BenchCase = {
       DATABASE_URL: ctx.databaseUrl,
       REDIS_URL: ctx.redisUrl,
       USER_METRICS_PORT: String(await freePort()),
+      // Production refuses to start without the prices that buy PREMIUM (libs/entitlements).
+      PADDLE_PREMIUM_PRICE_IDS: 'pri_01bench',
       ...keycloakEnvFor(ctx.idp),
     };
     const user = await spawnApp('user', userEnv, { logFile: userLog, nodeFlags: nodeFlags['user'] });

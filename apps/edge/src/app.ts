@@ -21,7 +21,6 @@ import { upstreamGate } from './limits/upstream-gate';
 import { isStreamingPath, serviceRoutes, type ServiceRoute } from './routing/service-routes';
 import { corsPolicy } from './security/cors-policy';
 import { securityHeaders } from './security/security-headers';
-import { forwardHeaders } from './security/upstream-headers';
 
 export interface EdgeAppDeps {
   config: EdgeConfig;
@@ -32,12 +31,6 @@ export interface EdgeAppDeps {
   metrics?: ServiceMetrics;
 }
 
-/** Express strips the mount path from req.url; the services expect the full public path. */
-const restoreOriginalUrl: RequestHandler = (req, _res, next) => {
-  req.url = req.originalUrl;
-  next();
-};
-
 const labelRoute =
   (label: string): RequestHandler =>
   (_req, res, next) => {
@@ -45,7 +38,7 @@ const labelRoute =
     next();
   };
 
-/** One gate (in-flight cap), one bounded wait for a socket and one proxy (keep-alive agent): one lane to a service. */
+/** One gate (in-flight cap), one bounded wait for a socket and one hop (keep-alive agent): one lane to a service. */
 interface Lane {
   gate: RequestHandler;
   sockets: RequestHandler;
@@ -88,7 +81,7 @@ function upstreams(routes: ServiceRoute[], deps: EdgeAppDeps): Map<string, Upstr
   return byService;
 }
 
-const laneChain = (via: Lane): RequestHandler => handlerChain([via.gate, via.sockets, forwardHeaders(), restoreOriginalUrl, via.proxy]);
+const laneChain = (via: Lane): RequestHandler => handlerChain([via.gate, via.sockets, via.proxy]);
 
 /** Streaming routes: a request with a body (an upload) takes the upload lane, any other call the service's usual one. */
 function dispatch(upstream: Upstream): RequestHandler {
@@ -118,8 +111,8 @@ function routeChain(route: ServiceRoute, deps: EdgeAppDeps, rateLimiter: Request
 
 /**
  * The public gateway. Order: request id → request log → time bounds → helmet → CORS → (per
- * route) JWT → rate limit → body read (short routes) → in-flight cap → allow-listed headers →
- * proxy; a 401 from the JWT step is counted against the client IP's rate-limit bucket first
+ * route) JWT → rate limit → body read (short routes) → in-flight cap → socket wait → the hop
+ * (allow-listed headers, proxy/create-service-proxy.ts); a 401 from the JWT step is counted against the client IP's rate-limit bucket first
  * (429 once spent). Upload bodies stream to the services; other bodies are read first, so a
  * slow client never holds a service.
  */

@@ -43,7 +43,10 @@ export function closeAfterResponse(req: IncomingMessage, res: ServerResponse, li
   });
   req.once('end', () => answered && destroyWhenFlushed());
   req.resume();
-  // Node's HTTP server calls destroySoon() once a `Connection: close` answer is written.
+  // The codebase's one replaced method of an object it does not own, on this socket only: Node's
+  // HTTP server ends a written `Connection: close` answer with the documented socket.destroySoon()
+  // (end, then destroy once flushed, so an RST with body bytes unread), and offers no hook between
+  // the two. Guarded by close-after-response.spec.ts (FIN first, reads on for maxMs, then closes).
   socket.destroySoon = () => {
     answered = true;
     socket.end();

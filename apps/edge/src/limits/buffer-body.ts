@@ -1,15 +1,16 @@
 import type { RequestHandler } from 'express';
 import { PayloadTooLargeError } from '@tp/errors';
+import { exchangeOf } from '../proxy/exchange';
 import { hasBody } from './request-deadlines';
 
 /**
  * Reads a short route's body before the request takes an upstream slot, so a client that
  * trickles its body holds only its own connection (until the body deadline), never a
- * connection to a service. The proxy then sends the bytes read: http-proxy pipes the request
- * stream into the upstream request, so `pipe` of this (consumed) request writes them.
+ * connection to a service. The body goes to the request's exchange; the hop sends it with
+ * `end(body)` and its length.
  */
 export function bufferBody(maxBytes: number): RequestHandler {
-  return (req, _res, next) => {
+  return (req, res, next) => {
     if (!hasBody(req)) {
       next();
       return;
@@ -37,13 +38,7 @@ export function bufferBody(maxBytes: number): RequestHandler {
     };
     req.on('data', onData);
     req.once('end', () => {
-      const body = Buffer.concat(chunks, size);
-      req.headers['content-length'] = String(body.length);
-      delete req.headers['transfer-encoding'];
-      req.pipe = <T extends NodeJS.WritableStream>(destination: T): T => {
-        destination.end(body);
-        return destination;
-      };
+      exchangeOf(res).body = Buffer.concat(chunks, size);
       finish();
     });
     req.once('error', finish);

@@ -9,7 +9,7 @@ const tooLarge = (maxBytes: number) => new PayloadTooLargeError(`Upload requests
  * An upload body larger than any tier may send (largestUploadRequestBytes, libs/tiers) never
  * reaches a service whole. A declared Content-Length past it is refused before the body is read
  * (this middleware); a chunked body is counted as it is forwarded (`countUploadBody`, called by
- * the proxy as it starts piping) and cut with 413 at the first byte past it. The upload service
+ * the hop as it starts piping) and cut with 413 at the first byte past it. The upload service
  * then holds each request to its own tier's (smaller) size.
  */
 export function refuseOversizedUpload(maxBytes: number): RequestHandler {
@@ -20,10 +20,9 @@ export function refuseOversizedUpload(maxBytes: number): RequestHandler {
 }
 
 /**
- * Counts a chunked upload body while the proxy pipes it. Called from the proxy's `proxyReq`
- * hook (the upstream socket is assigned; http-proxy's pipe already runs), so the extra 'data'
- * listener moves no chunk the pipe would not. What the pipe buffered before the socket came
- * (at most the upstream request's buffer) is not counted: the cap holds to within that.
+ * Counts a chunked upload body while the hop pipes it. Called by the hop just before it pipes
+ * the body (same tick), so the extra 'data' listener moves no chunk the pipe would not, and
+ * every chunk is counted.
  */
 export function countUploadBody(maxBytes: number) {
   return (req: IncomingMessage, res: ServerResponse): void => {

@@ -1,11 +1,13 @@
-import { Agent, type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
-import type { RequestHandler, Response } from 'express';
-import { createProxyMiddleware } from 'http-proxy-middleware';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Request, RequestHandler, Response } from 'express';
 import { BadGatewayError, GatewayTimeoutError, toErrorBody, type HttpError } from '@tp/errors';
 import type { Logger } from '@tp/logging';
-import { restoreClientHeaders } from '../security/upstream-headers';
-import { answeredInFull, onUpstreamResponse } from './early-response';
+import { hasBody } from '../limits/request-deadlines';
+import { upstreamHeaders } from '../security/upstream-headers';
+import { exchangeOf, type Exchange } from './exchange';
+import { answeredInFull, relayAnswer } from './relay-answer';
 
 export interface ServiceProxyOptions {
   service: string;
@@ -15,27 +17,27 @@ export interface ServiceProxyOptions {
   /** Connections to this service (socketQueue admits at most this many requests at once). */
   maxSockets: number;
   logger: Logger;
-  /** Called as the request starts streaming to the service (the upload lane counts chunked bodies here). */
+  /** Called as the request body starts streaming to the service (the upload lane counts chunked bodies here). */
   onStream?: (req: IncomingMessage, res: ServerResponse) => void;
 }
 
 const UPSTREAM_TIMEOUT = 'UPSTREAM_TIMEOUT';
 /** The edge gave up on the client's request itself (request-deadlines.ts answered already). */
 const CLIENT_DEADLINE = 'CLIENT_DEADLINE';
-const UPSTREAM_REQUEST = 'upstreamRequest';
+
+const codedError = (message: string, code: string) => Object.assign(new Error(message), { code });
 
 /** Cancels the call to the service for a request the edge gives up on (if it has started). */
 export function abortUpstream(res: Response): void {
-  const upstream = res.locals[UPSTREAM_REQUEST] as ClientRequest | undefined;
-  upstream?.destroy(Object.assign(new Error('The edge ended the client request'), { code: CLIENT_DEADLINE }));
+  res.locals.exchange?.upstream?.destroy(codedError('The edge ended the client request', CLIENT_DEADLINE));
 }
 
 /**
- * One keep-alive agent per upstream: without it http-proxy opens a connection per request
- * and sends `Connection: close`, which halves throughput.
+ * One keep-alive agent per lane, as many sockets as socketQueue admits requests: a request
+ * never waits inside the agent (where it could not be timed out), it waits in socketQueue.
  */
-function keepAliveAgent(maxSockets: number): Agent {
-  return new Agent({ keepAlive: true, keepAliveMsecs: 1000, maxSockets, maxFreeSockets: 64, scheduling: 'lifo' });
+function keepAliveAgent(transport: typeof http | typeof https, maxSockets: number): http.Agent {
+  return new transport.Agent({ keepAlive: true, keepAliveMsecs: 1000, maxSockets, maxFreeSockets: 64, scheduling: 'lifo' });
 }
 
 function upstreamError(err: NodeJS.ErrnoException, service: string): HttpError {
@@ -45,11 +47,7 @@ function upstreamError(err: NodeJS.ErrnoException, service: string): HttpError {
   return new BadGatewayError(`The ${service} service is unavailable`);
 }
 
-function sendError(res: ServerResponse | Socket, req: IncomingMessage, error: HttpError): void {
-  if (!('writeHead' in res)) {
-    res.destroy();
-    return;
-  }
+function sendError(req: Request, res: Response, error: HttpError): void {
   if (res.headersSent) {
     // The upstream failed mid-response: all we can do is cut the connection.
     res.destroy();
@@ -60,49 +58,57 @@ function sendError(res: ServerResponse | Socket, req: IncomingMessage, error: Ht
   res.end(JSON.stringify(body));
 }
 
+/** An upstream error ends the exchange with 502/504, unless the edge itself ended it or the answer is through. */
+function onUpstreamError(options: ServiceProxyOptions, exchange: Exchange, err: NodeJS.ErrnoException, req: Request, res: Response): void {
+  if (err.code === CLIENT_DEADLINE) return;
+  if (answeredInFull(exchange)) {
+    options.logger.debug({ err, service: options.service, requestId: req.id }, 'Upstream closed after its answer');
+    return;
+  }
+  const error = upstreamError(err, options.service);
+  options.logger.warn({ err, service: options.service, requestId: req.id }, error.message);
+  sendError(req, res, error);
+}
+
 /**
- * Streams the request to the service (uploads) or sends the body the edge read (buffer-body.ts),
- * and streams the response back. Headers were reduced to the allowed ones by forwardHeaders.
+ * The hop to one service on node:http: the request goes with the headers upstreamHeaders
+ * builds (the public path unchanged, after the target's own path), a body the edge read
+ * (bufferBody) with `end(body)`, an upload body piped as it comes; the answer comes back
+ * through relayAnswer. A client that leaves cancels the call; an upstream socket idle for
+ * `upstreamTimeoutMs` ends it with 504.
  */
 export function createServiceProxy(options: ServiceProxyOptions): RequestHandler {
-  return createProxyMiddleware<IncomingMessage, ServerResponse>({
-    target: options.target,
-    agent: keepAliveAgent(options.maxSockets),
-    // The edge sets X-Forwarded-* itself (http-proxy's xfwd appends to whatever the client sent).
-    xfwd: false,
-    // The service sees its own host; the public one is in X-Forwarded-Host.
-    changeOrigin: true,
-    logger: undefined,
-    on: {
-      proxyReq: (proxyReq: ClientRequest, req: IncomingMessage, res: ServerResponse) => {
-        restoreClientHeaders(req, res as Response);
-        // The request itself, not a closure over this hook's scope (which holds req and res too):
-        // such a closure kept whole requests alive past young-generation GCs (see early-response.ts).
-        (res as Response).locals[UPSTREAM_REQUEST] = proxyReq;
-        proxyReq.setTimeout(options.upstreamTimeoutMs, () => {
-          proxyReq.destroy(Object.assign(new Error('Upstream idle timeout'), { code: UPSTREAM_TIMEOUT }));
-        });
-        options.onStream?.(req, res);
-      },
-      // Hop-by-hop: the service's keep-alive with the edge says nothing about the client's
-      // connection (http-proxy then answers per the client's own Connection header). A service
-      // that closes (an early 413 with the body unread) closes the client's connection too;
-      // onUpstreamResponse handles an answer that arrives while the client is still sending.
-      proxyRes: (proxyRes: IncomingMessage, req: IncomingMessage, res: ServerResponse) => {
-        delete proxyRes.headers['keep-alive'];
-        if (!/\bclose\b/i.test(proxyRes.headers['connection'] ?? '')) delete proxyRes.headers['connection'];
-        onUpstreamResponse(proxyRes, req, res);
-      },
-      error: (err, req, res) => {
-        if ((err as NodeJS.ErrnoException).code === CLIENT_DEADLINE) return;
-        if (answeredInFull(req)) {
-          options.logger.debug({ err, service: options.service, requestId: req.id }, 'Upstream closed after its answer');
-          return;
-        }
-        const error = upstreamError(err as NodeJS.ErrnoException, options.service);
-        options.logger.warn({ err, service: options.service, requestId: req.id }, error.message);
-        sendError(res, req, error);
-      },
-    },
-  }) as unknown as RequestHandler;
+  const target = new URL(options.target);
+  const transport = target.protocol === 'https:' ? https : http;
+  const agent = keepAliveAgent(transport, options.maxSockets);
+  const basePath = target.pathname.replace(/\/$/, '');
+  // node:http takes an IPv6 literal without the URL's brackets.
+  const hostname = target.hostname.replace(/^\[(.*)\]$/, '$1');
+  return (req, res) => {
+    const exchange = exchangeOf(res);
+    const body = exchange.body;
+    const upstream = transport.request({
+      protocol: target.protocol,
+      hostname,
+      port: target.port,
+      method: req.method,
+      // originalUrl: Express strips a mount path from req.url; the services expect the full public path.
+      path: basePath + req.originalUrl,
+      headers: upstreamHeaders(req, target.host, body),
+      agent,
+    });
+    exchange.upstream = upstream;
+    upstream.setTimeout(options.upstreamTimeoutMs, () => upstream.destroy(codedError('Upstream idle timeout', UPSTREAM_TIMEOUT)));
+    upstream.once('response', (answer: IncomingMessage) => relayAnswer(exchange, upstream, answer, req, res));
+    upstream.on('error', (err: NodeJS.ErrnoException) => onUpstreamError(options, exchange, err, req, res));
+    res.once('close', () => {
+      if (!res.writableFinished) upstream.destroy();
+    });
+    if (body) upstream.end(body);
+    else if (!hasBody(req)) upstream.end();
+    else {
+      options.onStream?.(req, res);
+      req.pipe(upstream);
+    }
+  };
 }

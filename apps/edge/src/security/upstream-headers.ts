@@ -1,5 +1,5 @@
-import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import type { RequestHandler, Response } from 'express';
+import type { OutgoingHttpHeaders } from 'node:http';
+import type { Request } from 'express';
 
 /**
  * The only request headers a service receives from the edge. An allow-list, not a deny-list:
@@ -34,33 +34,26 @@ export const UPSTREAM_HEADERS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Replaces the request's headers, just before the proxy copies them, by what the service may
- * receive: the allowed ones, and X-Forwarded-For/-Proto/-Host from what the edge itself saw.
- * X-Forwarded-For is exactly the one client address the edge resolved (`req.ip`: the socket
- * peer, or the address a TRUSTED_PROXIES peer named), never a chain, so a service trusting the
- * edge reads one unambiguous client, and a client cannot choose the IP quotas count by. (The
- * proxy names the target as Host.)
+ * The headers a service receives for `req`, built as one new object the hop sends as they are:
+ * the allowed ones, Host naming the service (`host`), the length of a body the edge read, and
+ * X-Forwarded-For/-Proto/-Host from what the edge itself saw. X-Forwarded-For is exactly the one
+ * client address the edge resolved (`req.ip`: the socket peer, or the address a TRUSTED_PROXIES
+ * peer named), never a chain, so a service trusting the edge reads one unambiguous client, and a
+ * client cannot choose the IP quotas count by. The client's own headers stay untouched.
  */
-export function forwardHeaders(): RequestHandler {
-  return (req, res, next) => {
-    const headers: IncomingHttpHeaders = {};
-    // for…in: no entries array per request on the hot path.
-    for (const name in req.headers) {
-      if (UPSTREAM_HEADERS.has(name)) headers[name] = req.headers[name];
-    }
-    if (req.ip) headers['x-forwarded-for'] = req.ip;
-    headers['x-forwarded-proto'] = req.protocol;
-    if (req.host) headers['x-forwarded-host'] = req.host;
-    // http-proxy reads the client's own Connection header when it relays the answer; the
-    // proxy puts these back once the upstream request is built (restoreClientHeaders).
-    res.locals['clientHeaders'] = req.headers;
-    req.headers = headers;
-    next();
-  };
-}
-
-/** Called by the proxy once the upstream request has copied the forwarded headers. */
-export function restoreClientHeaders(req: IncomingMessage, res: Response): void {
-  const original = res.locals['clientHeaders'] as IncomingHttpHeaders | undefined;
-  if (original) req.headers = original;
+export function upstreamHeaders(req: Request, host: string, body: Buffer | undefined): OutgoingHttpHeaders {
+  const headers: OutgoingHttpHeaders = { host };
+  // for…in: no entries array per request on the hot path.
+  for (const name in req.headers) {
+    if (UPSTREAM_HEADERS.has(name)) headers[name] = req.headers[name];
+  }
+  if (body) {
+    // The edge read the body (bufferBody): it goes as one block of known length.
+    headers['content-length'] = body.length;
+    delete headers['transfer-encoding'];
+  }
+  if (req.ip) headers['x-forwarded-for'] = req.ip;
+  headers['x-forwarded-proto'] = req.protocol;
+  if (req.host) headers['x-forwarded-host'] = req.host;
+  return headers;
 }
