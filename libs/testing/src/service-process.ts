@@ -48,6 +48,8 @@ export interface ServiceProcessOptions {
    * Benchmarks use it so the parent's event loop does not pay for draining log lines.
    */
   logFile?: string;
+  /** The app's entry under src/ (default `main.ts`; `worker-main.ts` for the upload worker). */
+  entry?: string;
 }
 
 /**
@@ -62,7 +64,7 @@ export async function startServiceProcess(
 ): Promise<ServiceProcess> {
   const port = Number(env[portVariable] ?? (await freePort()));
   const logFd = options.logFile === undefined ? undefined : openSync(options.logFile, 'w');
-  const entry = join(ROOT, 'apps', app, 'src/main.ts');
+  const entry = join(ROOT, 'apps', app, 'src', options.entry ?? 'main.ts');
   const guard = join(__dirname, 'exit-with-parent.cjs');
   // One process (no tsx CLI wrapper) that stops by itself if this test process dies.
   const child = spawn(process.execPath, ['--require', guard, '--import', 'tsx', entry], {
