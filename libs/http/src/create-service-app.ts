@@ -5,6 +5,8 @@ import { httpMetricsRecorder, type ServiceMetrics } from '@tp/metrics';
 import { closeUnreadRequests } from './close-after-response';
 import type { HealthCheck } from './health';
 import { handlerChain, underPath } from './handler-chain';
+import { createHealthMonitor } from './health-monitor';
+import { observeHealthChecks } from './health-metrics';
 import { healthRouter } from './health-router';
 import { methodNotAllowed } from './method-not-allowed';
 import { requestIdMiddleware } from './request-id';
@@ -44,7 +46,11 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   app.use(handlerChain([requestIdMiddleware(), requestLogger, ...(options.before ?? [])]));
   // startServer flips `locals.shuttingDown` so readiness fails while in-flight requests drain.
   app.locals.shuttingDown = false;
-  const health = healthRouter(options.healthChecks ?? [], () => app.locals.shuttingDown === true, { logger: options.logger, ...options.health });
+  const healthChecks = options.healthChecks ?? [];
+  // One round for /health/detailed and the health_check_up gauge: a scrape reads what a caller would.
+  const detailed = createHealthMonitor(healthChecks, { cacheMs: options.health?.cacheMs ?? 1000, logger: options.logger });
+  if (options.metrics && healthChecks.length > 0) observeHealthChecks(options.metrics.registry, detailed);
+  const health = healthRouter(healthChecks, () => app.locals.shuttingDown === true, { logger: options.logger, ...options.health, detailed });
   app.use(underPath('/health', health));
   if (options.jsonLimit !== false) app.use(express.json({ limit: options.jsonLimit ?? '100kb' }));
   options.routes(app);

@@ -1,6 +1,6 @@
 import { Router, type RequestHandler } from 'express';
 import type { Logger } from '@tp/logging';
-import { runHealthChecks, type HealthCheck } from './health';
+import { runHealthChecks, type HealthCheck, type HealthReport } from './health';
 import { createHealthMonitor, logUnhealthyChecks, publicReport } from './health-monitor';
 
 export interface HealthRouterOptions {
@@ -9,6 +9,8 @@ export interface HealthRouterOptions {
   cacheMs?: number;
   /** Run before /health/detailed (the edge's per-IP rate limit). */
   detailedGuards?: RequestHandler[];
+  /** The round /health/detailed answers from, when shared with another reader (the health_check_up gauge). */
+  detailed?: () => Promise<HealthReport>;
 }
 
 /**
@@ -19,7 +21,7 @@ export interface HealthRouterOptions {
  */
 export function healthRouter(checks: HealthCheck[], isShuttingDown: () => boolean, options: HealthRouterOptions = {}): Router {
   const router = Router();
-  const detailed = createHealthMonitor(checks, { cacheMs: options.cacheMs ?? 1000, logger: options.logger });
+  const detailed = options.detailed ?? createHealthMonitor(checks, { cacheMs: options.cacheMs ?? 1000, logger: options.logger });
   const readinessChecks = checks.filter((check) => check.readiness).map((check) => ({ ...check, required: true }));
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });

@@ -71,6 +71,8 @@ describe('httpMetricsMiddleware', () => {
     expect(sampleValue(samples, 'http_request_duration_seconds_count')).toBe(6);
     expect(sampleValue(samples, 'http_request_duration_seconds_count', { route: '/items/:id', status: '200' })).toBe(2);
     expect(sampleValue(samples, 'http_request_duration_seconds_bucket', { route: '/items/:id', status: '200', le: '+Inf' })).toBe(2);
+    // The latency SLO's threshold is a bucket bound, so its burn rate is exact, not interpolated.
+    expect(sampleValue(samples, 'http_request_duration_seconds_bucket', { route: '/items/:id', status: '200', le: '0.3' })).toBe(2);
     expect(sampleValue(samples, 'http_errors_total')).toBe(3);
     expect(sampleValue(samples, 'http_errors_total', { route: '/items/:id', status: '200' })).toBe(0);
   });
