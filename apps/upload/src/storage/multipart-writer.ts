@@ -1,6 +1,5 @@
 import type { Readable } from 'node:stream';
 import type { Client } from 'minio';
-import { collectYoungGarbage } from './collect-young-garbage';
 
 export interface WriteTarget {
   client: Client;
@@ -88,8 +87,6 @@ async function uploadParts(target: WriteTarget, uploadId: string, buffers: PartB
       .uploadPart({ bucketName: bucket, objectName: key, uploadID: uploadId, partNumber: number, headers: {} }, buffer.view())
       .then((result) => {
         etags.push({ part: number, etag: result.etag });
-        // The socket buffers this part arrived in are garbage now (see collectYoungGarbage).
-        collectYoungGarbage();
       });
     // Surface a failed part at once instead of after the next part filled.
     inFlight.catch(() => undefined);
