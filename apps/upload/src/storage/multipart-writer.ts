@@ -7,7 +7,7 @@ export interface WriteTarget {
   key: string;
   partSizeBytes: number;
   /** Read once the first part is buffered, so it can come from the file's own first bytes. */
-  contentType: () => string;
+  contentType: () => string | Promise<string>;
 }
 
 /**
@@ -134,13 +134,13 @@ export async function writeStreamToObject(target: WriteTarget, source: Readable)
   if (ended) {
     try {
       const body = head.view();
-      await client.putObject(bucket, key, body, body.length, { 'Content-Type': contentType() });
+      await client.putObject(bucket, key, body, body.length, { 'Content-Type': await contentType() });
       return;
     } finally {
       releaseParts([head]);
     }
   }
-  const uploadId = await client.initiateNewMultipartUpload(bucket, key, { 'Content-Type': contentType() });
+  const uploadId = await client.initiateNewMultipartUpload(bucket, key, { 'Content-Type': await contentType() });
   const second = acquirePart(partSizeBytes);
   try {
     await uploadParts(target, uploadId, [head, second], iterator, rest);

@@ -120,7 +120,7 @@ export class S3StorageEngine implements multer.StorageEngine {
     file.stream.pipe(meter);
     try {
       await this.storage.write(objectKey, meter, () => meter.mime());
-      const facts = meter.result();
+      const facts = await meter.result();
       await withDatabase(() => this.uploads.recordStored(row.id, facts));
       context.storedBytes = (context.storedBytes ?? 0) + facts.size;
       return { id: row.id, objectKey, name, ...facts, ...(token ? { token } : {}) };
