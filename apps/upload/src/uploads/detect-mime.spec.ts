@@ -79,6 +79,10 @@ describe('detectMime', () => {
     expect(await detectMime(Buffer.alloc(0))).toBe('application/octet-stream');
   });
 
+  it('calls a file with the PNG signature but a damaged first chunk a PNG still', async () => {
+    expect(await detectMime(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x58, 0x58, 0x58, 0x58]))).toBe('image/png');
+  });
+
   it('reads a text cut mid-character at the end of the sample as text', async () => {
     const head = Buffer.from(`${'a'.repeat(MIME_SNIFF_BYTES - 1)}ü`).subarray(0, MIME_SNIFF_BYTES);
     expect(await detectMime(head)).toBe('text/plain');

@@ -15,6 +15,12 @@ export const TEXT_MIME = 'text/plain';
  */
 const TOLD_BY_LETTERS = new Set(['bmp', 'exe', 'gif', 'mp3', 'bz2', 'swf', 'dsf', 'ape', 'mpc']);
 
+/**
+ * file-type also checks a PNG's first chunk (IHDR); a file that carries the whole 8-byte PNG
+ * signature but a damaged header is still meant as a PNG (libmagic and browsers go by the signature).
+ */
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
 /** Printable UTF-8 with no NULs reads as text; anything else stays binary. */
 function looksLikeText(head: Buffer): boolean {
   if (head.length === 0 || head.includes(0)) return false;
@@ -34,5 +40,6 @@ export async function detectMime(head: Buffer): Promise<string> {
   const detected = await fileTypeFromBuffer(head).catch(() => undefined);
   const text = looksLikeText(head);
   if (detected && !(text && TOLD_BY_LETTERS.has(detected.ext))) return detected.mime;
+  if (head.subarray(0, PNG_SIGNATURE.length).equals(PNG_SIGNATURE)) return 'image/png';
   return text ? TEXT_MIME : UNKNOWN_MIME;
 }
