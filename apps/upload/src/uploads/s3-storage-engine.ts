@@ -115,8 +115,10 @@ export class S3StorageEngine implements FileSink {
       file.stream.resume();
       throw err;
     });
-    file.stream.pipe(meter);
     try {
+      // Destroyed while the row was written (a truncated form, the client gone): it will never end.
+      if (file.stream.destroyed) throw file.stream.errored ?? new Error('Unexpected end of file');
+      file.stream.pipe(meter);
       await this.storage.write(objectKey, meter, () => meter.mime());
       const facts = await meter.result();
       await withDatabase(() => this.uploads.recordStored(row.id, facts));
