@@ -12,13 +12,14 @@ const moduleNameMapper = Object.fromEntries(
 
 module.exports = {
   testEnvironment: 'node',
-  // oauth2-mock-server 8 and its deps (jose, is-plain-obj) are ESM-only; Jest on Node < 24.9
-  // cannot require() ESM, so @swc/jest compiles them to CommonJS like our own .ts files.
+  // oauth2-mock-server 8 and its deps (jose, is-plain-obj), and file-type 22 and its deps (strtok3,
+  // token-types, uint8array-extras, @tokenizer/*, @borewit/*) are ESM-only; Jest's module system cannot
+  // require() ESM (Node itself can), so @swc/jest compiles them to CommonJS like our own .ts files.
   // swc also rewrites the tsconfig path aliases, which covers globalSetup (no moduleNameMapper there).
   transform: {
     '^.+\\.(ts|mjs|js)$': ['@swc/jest', { jsc: { target: 'es2022', baseUrl: __dirname, paths: compilerOptions.paths } }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(oauth2-mock-server|jose|is-plain-obj)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(oauth2-mock-server|jose|is-plain-obj|file-type|strtok3|token-types|uint8array-extras|@tokenizer|@borewit)/)'],
   moduleNameMapper,
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/tests/**/*.spec.ts'],
   globalSetup: join(__dirname, 'libs/testing/src/global-setup.ts'),

@@ -15,6 +15,8 @@ import { spawnApp, spawnBenchServer } from './spawn-bench-process';
 const MB = 1024 * 1024;
 const MIB_TARGET = 32;
 const RATIO_TARGET = 0.9;
+// Production refuses to start without a price that buys PREMIUM; the bench's user is PREMIUM by role.
+const PRICES = { PADDLE_PREMIUM_PRICE_IDS: 'pri_01benchpremium' };
 const SIZES_MB = process.argv.slice(2).map(Number).filter((size) => size > 0);
 
 function rssKb(pid: number): number {
@@ -88,7 +90,7 @@ async function main(): Promise<void> {
   const db = await createTestDatabase();
   const idp = await startTestIdentityProvider();
   const s3 = await spawnBenchServer('s3-server');
-  const env = { ...keycloakEnvFor(idp), NODE_ENV: 'production', DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, S3_ENDPOINT: s3.url, LOG_LEVEL: 'warn' };
+  const env = { ...keycloakEnvFor(idp), NODE_ENV: 'production', DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, S3_ENDPOINT: s3.url, LOG_LEVEL: 'warn', ...PRICES };
   const results: Array<Record<string, number | boolean>> = [];
   try {
     const storage = new ObjectStorage(loadUploadConfig({ S3_ENDPOINT: s3.url }).s3);

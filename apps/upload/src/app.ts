@@ -64,7 +64,7 @@ export function createApp(deps: UploadAppDeps): Express {
   return createServiceApp({
     logger: deps.logger,
     metrics: deps.metrics,
-    // Multipart bodies are streamed by multer; no JSON body parser (it would not touch them anyway).
+    // Multipart bodies are streamed by the upload intake (busboy); no JSON body parser.
     jsonLimit: false,
     // Anonymous uploads are keyed by client IP: believe X-Forwarded-For only from the edge's addresses (TRUSTED_PROXIES).
     trustProxy: deps.config.clients.trustedProxies,

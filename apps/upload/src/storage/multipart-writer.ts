@@ -1,6 +1,5 @@
 import type { Readable } from 'node:stream';
 import type { Client } from 'minio';
-import { collectYoungGarbage } from './collect-young-garbage';
 
 export interface WriteTarget {
   client: Client;
@@ -8,7 +7,7 @@ export interface WriteTarget {
   key: string;
   partSizeBytes: number;
   /** Read once the first part is buffered, so it can come from the file's own first bytes. */
-  contentType: () => string;
+  contentType: () => string | Promise<string>;
 }
 
 /**
@@ -88,8 +87,6 @@ async function uploadParts(target: WriteTarget, uploadId: string, buffers: PartB
       .uploadPart({ bucketName: bucket, objectName: key, uploadID: uploadId, partNumber: number, headers: {} }, buffer.view())
       .then((result) => {
         etags.push({ part: number, etag: result.etag });
-        // The socket buffers this part arrived in are garbage now (see collectYoungGarbage).
-        collectYoungGarbage();
       });
     // Surface a failed part at once instead of after the next part filled.
     inFlight.catch(() => undefined);
@@ -137,13 +134,13 @@ export async function writeStreamToObject(target: WriteTarget, source: Readable)
   if (ended) {
     try {
       const body = head.view();
-      await client.putObject(bucket, key, body, body.length, { 'Content-Type': contentType() });
+      await client.putObject(bucket, key, body, body.length, { 'Content-Type': await contentType() });
       return;
     } finally {
       releaseParts([head]);
     }
   }
-  const uploadId = await client.initiateNewMultipartUpload(bucket, key, { 'Content-Type': contentType() });
+  const uploadId = await client.initiateNewMultipartUpload(bucket, key, { 'Content-Type': await contentType() });
   const second = acquirePart(partSizeBytes);
   try {
     await uploadParts(target, uploadId, [head, second], iterator, rest);

@@ -50,7 +50,7 @@ export class ObjectStorage {
     if (!(await this.client.bucketExists(this.settings.bucket))) throw new Error(`bucket ${this.settings.bucket} missing`);
   }
 
-  write(key: string, source: Readable, contentType: () => string): Promise<void> {
+  write(key: string, source: Readable, contentType: () => string | Promise<string>): Promise<void> {
     return writeStreamToObject(
       { client: this.client, bucket: this.settings.bucket, key, partSizeBytes: this.settings.partSizeBytes, contentType },
       source,

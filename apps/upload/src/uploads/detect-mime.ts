@@ -1,48 +1,25 @@
-/** How many leading bytes the detector needs to see. */
-export const MIME_SNIFF_BYTES = 64;
+import { fileTypeFromBuffer } from 'file-type';
+
+/** How many leading bytes the detector sees: file-type's own sample size (`reasonableDetectionSizeInBytes`). */
+export const MIME_SNIFF_BYTES = 4100;
 
 export const UNKNOWN_MIME = 'application/octet-stream';
+export const TEXT_MIME = 'text/plain';
 
-interface Signature {
-  mime: string;
-  offset: number;
-  bytes: number[];
-  /** A second signature that must also match (e.g. RIFF....WEBP). */
-  and?: { offset: number; bytes: number[] };
-}
+/**
+ * Formats file-type tells by two or three printable ASCII bytes alone (BMP `BM`, an executable
+ * `MZ`, `GIF`, `ID3`, `BZh`, `FWS`/`CWS`, `DSD`, `MAC`, `MP+`): found by running it on every two-
+ * and three-character text start. Any text may begin with those letters, and no real file of these
+ * formats reads as text (their headers hold NULs and size fields), so for them text wins.
+ * PostScript (`%!`) is left out: it is a text format, and `%!` is its magic.
+ */
+const TOLD_BY_LETTERS = new Set(['bmp', 'exe', 'gif', 'mp3', 'bz2', 'swf', 'dsf', 'ape', 'mpc']);
 
-const ascii = (text: string) => Array.from(text, (char) => char.charCodeAt(0));
-
-// A small table of our own instead of `file-type`: v17+ is ESM-only (this code base is CommonJS
-// run by tsx/Jest/esbuild) and v16's CommonJS build is unmaintained; the formats our tools take
-// are few and their signatures fixed.
-const SIGNATURES: Signature[] = [
-  { mime: 'application/pdf', offset: 0, bytes: ascii('%PDF-') },
-  { mime: 'image/png', offset: 0, bytes: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a] },
-  { mime: 'image/jpeg', offset: 0, bytes: [0xff, 0xd8, 0xff] },
-  { mime: 'image/gif', offset: 0, bytes: ascii('GIF8') },
-  { mime: 'image/webp', offset: 0, bytes: ascii('RIFF'), and: { offset: 8, bytes: ascii('WEBP') } },
-  { mime: 'audio/wav', offset: 0, bytes: ascii('RIFF'), and: { offset: 8, bytes: ascii('WAVE') } },
-  { mime: 'image/bmp', offset: 0, bytes: ascii('BM') },
-  { mime: 'image/tiff', offset: 0, bytes: [0x49, 0x49, 0x2a, 0x00] },
-  { mime: 'image/tiff', offset: 0, bytes: [0x4d, 0x4d, 0x00, 0x2a] },
-  { mime: 'video/mp4', offset: 4, bytes: ascii('ftyp') },
-  { mime: 'audio/mpeg', offset: 0, bytes: ascii('ID3') },
-  { mime: 'audio/ogg', offset: 0, bytes: ascii('OggS') },
-  { mime: 'audio/flac', offset: 0, bytes: ascii('fLaC') },
-  { mime: 'application/zip', offset: 0, bytes: [0x50, 0x4b, 0x03, 0x04] },
-  { mime: 'application/gzip', offset: 0, bytes: [0x1f, 0x8b] },
-  { mime: 'application/x-7z-compressed', offset: 0, bytes: [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c] },
-  { mime: 'application/x-rar-compressed', offset: 0, bytes: ascii('Rar!') },
-  { mime: 'application/x-msdownload', offset: 0, bytes: ascii('MZ') },
-  { mime: 'application/x-executable', offset: 0, bytes: [0x7f, 0x45, 0x4c, 0x46] },
-  { mime: 'application/x-ole-storage', offset: 0, bytes: [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1] },
-];
-
-function matchesAt(head: Buffer, offset: number, bytes: number[]): boolean {
-  if (head.length < offset + bytes.length) return false;
-  return bytes.every((byte, index) => head[offset + index] === byte);
-}
+/**
+ * file-type also checks a PNG's first chunk (IHDR); a file that carries the whole 8-byte PNG
+ * signature but a damaged header is still meant as a PNG (libmagic and browsers go by the signature).
+ */
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /** Printable UTF-8 with no NULs reads as text; anything else stays binary. */
 function looksLikeText(head: Buffer): boolean {
@@ -54,11 +31,15 @@ function looksLikeText(head: Buffer): boolean {
   return replacements <= 1 && !/[\u0000-\u0008\u000e-\u001f]/.test(text);
 }
 
-/** The MIME type from the file's first bytes; the client's Content-Type is never trusted. */
-export function detectMime(head: Buffer): string {
-  const signature = SIGNATURES.find(
-    (candidate) => matchesAt(head, candidate.offset, candidate.bytes) && (!candidate.and || matchesAt(head, candidate.and.offset, candidate.and.bytes)),
-  );
-  if (signature) return signature.mime;
-  return looksLikeText(head) ? 'text/plain' : UNKNOWN_MIME;
+/**
+ * The MIME type from the file's first MIME_SNIFF_BYTES (the client's Content-Type is never
+ * trusted): file-type's answer, else `text/plain` for text, else `application/octet-stream`.
+ * Never rejects: a head file-type cannot parse is a file it does not know.
+ */
+export async function detectMime(head: Buffer): Promise<string> {
+  const detected = await fileTypeFromBuffer(head).catch(() => undefined);
+  const text = looksLikeText(head);
+  if (detected && !(text && TOLD_BY_LETTERS.has(detected.ext))) return detected.mime;
+  if (head.subarray(0, PNG_SIGNATURE.length).equals(PNG_SIGNATURE)) return 'image/png';
+  return text ? TEXT_MIME : UNKNOWN_MIME;
 }

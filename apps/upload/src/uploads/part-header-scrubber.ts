@@ -1,5 +1,4 @@
-import type { IncomingMessage } from 'node:http';
-import type { Writable } from 'node:stream';
+import { Transform } from 'node:stream';
 import { parseContentType } from 'busboy/lib/utils.js';
 import { ValidationError } from '@tp/errors';
 import { refusal } from './upload-outcome';
@@ -19,7 +18,7 @@ const isStrayControl = (byte: number) => (byte < 0x20 && byte !== TAB && byte !=
 
 /**
  * The `boundary` of a multipart/form-data Content-Type, read by busboy's own parser (the one
- * multer's busboy reads it with), so the scrubber and busboy can never disagree on it:
+ * the intake's busboy reads it with), so the scrubber and busboy can never disagree on it:
  * `x="; boundary=AAA"; boundary=BBB` is BBB to both.
  */
 export function multipartBoundary(contentType: string | undefined): string | undefined {
@@ -165,26 +164,25 @@ export const ambiguousBody = (err: AmbiguousMultipartError) =>
   refusal('rejected', new ValidationError('The multipart body is malformed or ambiguous', { cause: err }));
 
 /**
- * multer's `streamHandler`: pipes the request into busboy as usual, with busboy parsing scrubbed
- * bytes. Wrapping busboy's `_write` (instead of piping through a Transform) keeps `req → busboy`
- * one direct pipe, which multer relies on when it unpipes and drains the request after an error.
+ * The Transform the request body passes through on its way into busboy: part headers scrubbed
+ * (PartHeaderScrubber), everything else untouched; a body the two could read differently fails
+ * it with the 400 of `ambiguousBody`. Without a form-data boundary busboy refuses the body itself.
  */
-export function pipeScrubbed(req: IncomingMessage, busboy: Writable): void {
-  const boundary = multipartBoundary(req.headers['content-type']);
-  if (boundary) {
-    const scrubber = new PartHeaderScrubber(boundary);
-    const parse = busboy._write.bind(busboy);
-    busboy._write = (chunk: Buffer, encoding, callback) => {
-      let scrubbed: Buffer;
-      try {
-        scrubbed = scrubber.scrub(chunk);
-      } catch (err) {
-        callback(err instanceof AmbiguousMultipartError ? ambiguousBody(err) : (err as Error));
+export function partHeaderScrubbing(contentType: string | undefined): Transform {
+  const boundary = multipartBoundary(contentType);
+  const scrubber = boundary ? new PartHeaderScrubber(boundary) : undefined;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      if (!scrubber) {
+        callback(null, chunk);
         return;
       }
-      if (scrubbed.length === 0) callback();
-      else parse(scrubbed, encoding, callback);
-    };
-  }
-  req.pipe(busboy);
+      try {
+        const scrubbed = scrubber.scrub(chunk);
+        callback(null, scrubbed.length > 0 ? scrubbed : undefined);
+      } catch (err) {
+        callback(err instanceof AmbiguousMultipartError ? ambiguousBody(err) : (err as Error));
+      }
+    },
+  });
 }

@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Request } from 'express';
-import type multer from 'multer';
 import { withDatabase } from '@tp/db';
 import type { Logger } from '@tp/logging';
 import type { Reservation } from '../quota/anonymous-quota-store';
@@ -11,9 +10,10 @@ import { FileMeter, FileTooLargeError } from './file-meter';
 import { sanitizeFilename } from './sanitize-filename';
 import { uploadContextOf, type UploadContext } from './upload-context';
 import { isIncompleteBody, uploadFailure } from './upload-errors';
+import type { FileSink, IncomingFile } from './upload-intake';
 import type { UploadStore } from './upload-store';
 
-/** What multer records for a stored file (merged into req.files entries). */
+/** What the intake records for a stored file (the upload context's `stored`). */
 export interface StoredFile {
   id: string;
   objectKey: string;
@@ -34,18 +34,18 @@ function streamingFailureReason(err: unknown): FailureReason {
 }
 
 /**
- * A multer storage engine that streams each file part through a FileMeter into S3. Nothing
- * is buffered beyond one S3 part; a failure (limit, client gone, S3 down) aborts the S3
- * upload and leaves the row marked failed.
+ * The intake's sink: streams each file part through a FileMeter into S3. Nothing is buffered
+ * beyond one S3 part; a failure (limit, client gone, S3 down) aborts the S3 upload and leaves the
+ * row marked failed.
  */
-export class S3StorageEngine implements multer.StorageEngine {
+export class S3StorageEngine implements FileSink {
   constructor(
     private readonly storage: ObjectStorage,
     private readonly uploads: UploadStore,
     private readonly logger: Logger,
   ) {}
 
-  _handleFile(req: Request, file: multer.File, callback: (error?: unknown, info?: object) => void): void {
+  store(req: Request, file: IncomingFile): Promise<StoredFile> {
     const context = uploadContextOf(req);
     // busboy's events run outside the request's async context: name the request explicitly.
     const requestId = String(req.id);
@@ -55,31 +55,29 @@ export class S3StorageEngine implements multer.StorageEngine {
     // Until the next file is read, busboy and the client wait (backpressure), nothing piles up.
     const previous = context.storing;
     const stored = previous ? previous.then(() => this.persistUnlessFailed(file, context, requestId)) : this.persist(file, context, requestId);
-    // Settled after the outcome below is recorded, so a next file sees this one's failure.
+    // Settled before the caller hears of it, so a next file sees this one's failure.
     context.storing = stored.then(
-      (result) => callback(null, result),
+      () => undefined,
       (err: unknown) => {
-        const failure = uploadFailure(err, context);
-        context.failure ??= failure;
-        callback(failure);
+        context.failure ??= uploadFailure(err, context);
       },
     );
+    return stored;
   }
 
-  _removeFile(_req: Request, file: multer.File & Record<string, unknown>, callback: (error: Error | null) => void): void {
-    const stored = file as unknown as StoredFile;
-    void this.discard(stored.id, stored.objectKey, FAILURE_REASONS.batch).then(() => callback(null));
+  async remove(_req: Request, file: StoredFile): Promise<void> {
+    await this.discard(file.id, file.objectKey, FAILURE_REASONS.batch);
   }
 
-  /** The next file of a batch, unless an earlier one failed (multer is answering that failure). */
-  private persistUnlessFailed(file: multer.File, context: UploadContext, requestId: string): Promise<StoredFile> {
+  /** The next file of a batch, unless an earlier one failed (the intake is answering that failure). */
+  private persistUnlessFailed(file: IncomingFile, context: UploadContext, requestId: string): Promise<StoredFile> {
     if (context.failure === undefined) return this.persist(file, context, requestId);
     file.stream.resume();
     return Promise.reject(context.failure);
   }
 
   /** The request's reservation, or (a batch's next file) a new one; refused: nothing of the file is stored. */
-  private async reservationFor(file: multer.File, context: UploadContext): Promise<Reservation | undefined> {
+  private async reservationFor(file: IncomingFile, context: UploadContext): Promise<Reservation | undefined> {
     const reserved = context.reservation;
     context.reservation = undefined;
     if (reserved || !context.reserveNext) return reserved;
@@ -89,7 +87,7 @@ export class S3StorageEngine implements multer.StorageEngine {
     });
   }
 
-  private async persist(file: multer.File, context: UploadContext, requestId: string): Promise<StoredFile> {
+  private async persist(file: IncomingFile, context: UploadContext, requestId: string): Promise<StoredFile> {
     const token = context.tier === 'ANONYMOUS' ? randomBytes(24).toString('base64url') : undefined;
     // Each file fills the row a quota reservation created (before its bytes were read).
     const reserved = await this.reservationFor(file, context);
@@ -97,7 +95,7 @@ export class S3StorageEngine implements multer.StorageEngine {
     const name = sanitizeFilename(file.originalname);
     const meter = new FileMeter(context.maxFileSizeBytes);
     // On any failure stop reading: the client waits (backpressure) instead of sending more while
-    // the S3 upload is aborted, and multer then answers (early) and discards the rest, bounded.
+    // the S3 upload is aborted, and the intake then answers (early); the rest is discarded, bounded.
     meter.on('error', () => file.stream.unpipe(meter));
     file.stream.on('error', (err) => meter.destroy(err));
     const tokenHash = token ? sha256(token) : undefined;
@@ -117,10 +115,12 @@ export class S3StorageEngine implements multer.StorageEngine {
       file.stream.resume();
       throw err;
     });
-    file.stream.pipe(meter);
     try {
+      // Destroyed while the row was written (a truncated form, the client gone): it will never end.
+      if (file.stream.destroyed) throw file.stream.errored ?? new Error('Unexpected end of file');
+      file.stream.pipe(meter);
       await this.storage.write(objectKey, meter, () => meter.mime());
-      const facts = meter.result();
+      const facts = await meter.result();
       await withDatabase(() => this.uploads.recordStored(row.id, facts));
       context.storedBytes = (context.storedBytes ?? 0) + facts.size;
       return { id: row.id, objectKey, name, ...facts, ...(token ? { token } : {}) };

@@ -1,8 +1,9 @@
 import type { Request } from 'express';
 import type { Reservation } from '../quota/anonymous-quota-store';
+import type { StoredFile } from './s3-storage-engine';
 import type { UploaderTier } from './uploader-tier';
 
-/** What one upload request may do and who it belongs to; set before multer reads the body. */
+/** What one upload request may do and who it belongs to; set before the intake reads the body. */
 export interface UploadContext {
   tier: UploaderTier;
   maxFileSizeBytes: number;
@@ -26,8 +27,10 @@ export interface UploadContext {
   storedBytes?: number;
   /** Files seen so far in this request (batch detection). */
   filesSeen: number;
-  /** The first failure of the request's body, answered as soon as multer cleaned up. */
+  /** The first failure of the request's body, answered as soon as the intake cleaned up. */
   failure?: unknown;
+  /** The files the intake stored, in body order (set once the whole body was read). */
+  stored?: StoredFile[];
   /** Settles when the batch's file being stored now is done: the next file waits for it. */
   storing?: Promise<void>;
 }
@@ -45,6 +48,6 @@ export function findUploadContext(req: Request): UploadContext | undefined {
 
 export function uploadContextOf(req: Request): UploadContext {
   const context = contexts.get(req);
-  if (!context) throw new Error('Upload context missing: the context middleware must run before multer');
+  if (!context) throw new Error('Upload context missing: the context middleware must run before the intake');
   return context;
 }

@@ -1,10 +1,17 @@
-import multer from 'multer';
 import { ForbiddenError, HttpError, PayloadTooLargeError, ServiceUnavailableError, ValidationError } from '@tp/errors';
 import { UPGRADE_URL } from '@tp/tiers';
 import { isStorageUnavailable } from '../storage/object-storage';
 import type { UploadContext } from './upload-context';
 import { FileTooLargeError } from './file-meter';
 import { refusal } from './upload-outcome';
+
+/** The client's form broke a limit of the intake (busboy's limit events, a field without a name). */
+export class MultipartFormError extends Error {
+  constructor(readonly code: string) {
+    super(`Invalid multipart form (${code})`);
+    this.name = 'MultipartFormError';
+  }
+}
 
 const upgradeFor = (context: UploadContext) => (context.tier === 'PREMIUM' ? {} : { upgradeUrl: UPGRADE_URL });
 
@@ -31,16 +38,14 @@ export function uploadFailure(err: unknown, context: UploadContext): unknown {
   if (isStorageUnavailable(err)) return refusal('unavailable', new ServiceUnavailableError('File storage unavailable, retry shortly', { cause: err }));
   const code = (err as { code?: unknown } | null)?.code;
   if (code === 'LIMIT_FILE_COUNT') return batchNotAllowed(context);
-  // Every MulterError is the client's form (a limit, a missing or invalid field name): a 400 naming multer's code.
-  if (err instanceof multer.MulterError || (typeof code === 'string' && code.startsWith('LIMIT_'))) {
-    return refusal('rejected', new ValidationError(`Invalid multipart form (${code})`));
-  }
-  // busboy/multer: the client went away or sent a truncated form; nobody will read this answer.
+  // The client's form (a limit, a field without a name): a 400 naming the limit.
+  if (err instanceof MultipartFormError) return refusal('rejected', new ValidationError(err.message));
+  // busboy: the client went away or sent a truncated form; nobody will read this answer.
   if (isIncompleteBody(err)) return refusal('rejected', new ValidationError('The multipart upload was incomplete or malformed', { cause: err }));
   return err;
 }
 
-/** busboy's and multer's words for a body that was cut off or is not multipart as declared. */
+/** busboy's (and the intake's `Request closed`) words for a body that was cut off or is not multipart as declared. */
 export function isIncompleteBody(err: unknown): boolean {
   const message = err instanceof Error ? err.message : '';
   return /Unexpected end of (?:form|file)|Request (?:aborted|closed)|Malformed part header|Multipart: Boundary not found/i.test(message);

@@ -1,5 +1,4 @@
 import { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
-import type multer from 'multer';
 import { authenticate, type TokenVerifier } from '@tp/auth';
 import { ValidationError } from '@tp/errors';
 import { validate, type ApiRegistry } from '@tp/openapi';
@@ -11,7 +10,7 @@ import { holdUploadSlot } from '../quota/upload-slot-guard';
 import type { UploadSlots } from '../quota/upload-slots';
 import type { PaceSettings } from './upload-pace';
 import { findUploadContext, setUploadContext, uploadContextOf, type UploadContext } from './upload-context';
-import { intake, requireMultipartForm } from './upload-intake';
+import { intake, requireMultipartForm, type FileSink } from './upload-intake';
 import { anonymousStatusRoute, anonymousUploadRoute, TOKEN_IN_QUERY, uploadIdParams, uploadStatusRoute, userUploadRoute } from './upload-docs';
 import type { CountUpload } from './upload-metrics';
 import { outcomeOf } from './upload-outcome';
@@ -26,7 +25,7 @@ export interface UploadRouteDeps {
   slots: UploadSlots;
   pace: PaceSettings;
   verifier: TokenVerifier;
-  storage: multer.StorageEngine;
+  storage: FileSink;
   count: CountUpload;
 }
 
@@ -58,8 +57,8 @@ function prepare(deps: UploadRouteDeps, mode: 'user' | 'anonymous'): RequestHand
 
 function finish(service: UploadService, count: CountUpload): RequestHandler {
   return async (req: Request, res) => {
-    const files = ((req as Request & { files?: StoredFile[] }).files ?? []) as StoredFile[];
     const context = uploadContextOf(req);
+    const files: StoredFile[] = context.stored ?? [];
     await service.queueAll(files, context, String(req.id));
     count.stored(context.tier, files);
     res.status(201).json({

@@ -39,7 +39,7 @@ async function measureStored(storage: ObjectStorage, objectKey: string) {
     if (isMissingObject(err)) throw new ProcessingFailure(`Stored object ${objectKey} is missing`, FAILURE_REASONS.missing, { cause: err });
     throw err;
   }
-  return meter.result();
+  return await meter.result();
 }
 
 /**
