@@ -7,6 +7,10 @@ const config = {
   jest: { projectType: 'custom', configFile: 'tools/mutation/jest.config.js' },
   // Each mutant runs only the tests that reached it in the initial run.
   coverageAnalysis: 'perTest',
+  // A static mutant (a module-level constant: the secret parameter names, the header allow-list,
+  // the event type sets) runs every spec, ~12 s each; 117 of them were 57 % of the run. Their
+  // rules are still stated by specs (each name, each header), only not re-proven per mutant.
+  ignoreStatic: true,
   mutate: [
     'libs/auth/src/authenticate.ts',
     'libs/auth/src/identity.ts',
