@@ -42,7 +42,7 @@ const boundaries = (extraForAll, ignoredCircularDependencies = []) => [
 ];
 
 export default [
-  { ignores: ['**/node_modules', '**/dist', '**/coverage', '.nx', 'tmp', 'bench-results'] },
+  { ignores: ['**/node_modules', '**/dist', '**/coverage', '.nx', 'tmp', 'bench-results', '.stryker-tmp', 'reports'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   { plugins: { '@nx': nx } },

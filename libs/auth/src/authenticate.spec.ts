@@ -97,4 +97,33 @@ describe('authenticate', () => {
       await expectUnauthorized(await get('/optional', 'Basic xyz'), 'Malformed token');
     });
   });
+
+  describe('the Authorization header', () => {
+    it('takes the scheme in any case, with any run of spaces before the token and after it', async () => {
+      const token = await idp.passwordGrant('free@example.com', DEV_PASSWORD);
+      for (const header of [`bearer ${token}`, `BEARER   ${token}`, `Bearer ${token}  `]) {
+        const response = await get('/required', header);
+        expect(response.status).toBe(200);
+      }
+    });
+
+    it('answers 401 Malformed token for a scheme without a token, two tokens or a token glued to the scheme', async () => {
+      const token = await idp.passwordGrant('free@example.com', DEV_PASSWORD);
+      for (const header of ['Bearer', 'Bearer ', `Bearer ${token} ${token}`, `Bearer${token}`, `x Bearer ${token}`]) {
+        await expectUnauthorized(await get('/optional', header), 'Malformed token');
+      }
+    });
+
+    it('verifies a returning token from the cache with the same identity', async () => {
+      const token = await idp.passwordGrant('premium@example.com', DEV_PASSWORD);
+      const first = await (await get('/required', `Bearer ${token}`)).json();
+      const second = await (await get('/required', `Bearer ${token}`)).json();
+      expect(second).toEqual(first);
+      expect(second).toMatchObject({ identity: { tier: 'PREMIUM' } });
+    });
+  });
+
+  it('requireIdentity refuses a request that carries no identity', () => {
+    expect(() => requireIdentity({})).toThrow('Missing bearer token');
+  });
 });

@@ -110,6 +110,34 @@ describe('TokenVerifier: access tokens of this gateway only', () => {
   });
 });
 
+describe('TokenVerifier: the verified-token cache', () => {
+  let idp: DevIdentityProvider;
+  beforeAll(async () => {
+    idp = await startTestIdentityProvider();
+  });
+  afterAll(() => idp.stop());
+  const fresh = () => idp.issueToken('free@example.com', { claims: { jti: randomUUID() } });
+
+  it('holds at most cacheSize tokens, forgetting the oldest first', async () => {
+    const verifier = new TokenVerifier({ jwksUri: idp.jwksUri, issuers: [idp.issuer], audience: 'api-gateway', cacheSize: 2 });
+    const [a, b, c] = [await fresh(), await fresh(), await fresh()];
+    for (const token of [a, b]) await verifier.verify(token);
+    expect(verifier.verifyCached(a)).toBeDefined();
+    expect(verifier.verifyCached(b)).toBeDefined();
+    await verifier.verify(c);
+    expect(verifier.verifyCached(a)).toBeUndefined();
+    expect(verifier.verifyCached(b)).toBeDefined();
+    expect(verifier.verifyCached(c)).toBeDefined();
+  });
+
+  it('stops answering a cached token once it expired', async () => {
+    const verifier = new TokenVerifier({ jwksUri: idp.jwksUri, issuers: [idp.issuer], audience: 'api-gateway', clockToleranceSeconds: 30 });
+    const token = await idp.issueToken('free@example.com', { claims: { exp: Math.floor(Date.now() / 1000) - 1 } });
+    await expect(verifier.verify(token)).resolves.toMatchObject({ email: 'free@example.com' });
+    expect(verifier.verifyCached(token)).toBeUndefined();
+  });
+});
+
 describe('TokenVerifier: the verified-token cache never outlives its key', () => {
   it('refuses a token it verified before once its key left the JWKS', async () => {
     const idp = await startTestIdentityProvider();

@@ -84,4 +84,69 @@ describe('redactUrl', () => {
     expect(logged.startsWith('/x?token=[REDACTED]&token=[REDACTED]&')).toBe(true);
     expect(logged).toMatch(new RegExp(`^.{${MAX_LOGGED_URL_LENGTH}}…\\[cut from 8003 chars\\]$`));
   });
+
+  it.each([
+    'token', 'access_token', 'id_token', 'refresh_token', 'x-upload-token', 'upload_token', 'code', 'client_secret', 'secret',
+    'password', 'passwd', 'pwd', 'api_key', 'auth', 'authorization', 'jwt', 'bearer', 'signature', 'sig', 'session',
+    'session_id', 'paddle-signature', 'X-Amz-Signature', 'X-Amz-Credential', 'X-Amz-Security-Token',
+  ])('redacts the credential parameter %s', (name) => {
+    expect(redactUrl(`/x?a=1&${name}=secret-value&b=2`)).toBe(`/x?a=1&${name}=[REDACTED]&b=2`);
+  });
+
+  it('keeps parameters whose names only contain a secret word', () => {
+    expect(redactUrl('/x?tokens=1&passcode=2&author=3&codec=4')).toBe('/x?tokens=1&passcode=2&author=3&codec=4');
+  });
+
+  it('reads `+` and spaces in a name as a query parser does, and a name part after a dot', () => {
+    expect(redactUrl('/x?access+token=secret-value')).toBe('/x?access+token=[REDACTED]');
+    expect(redactUrl('/x?access%20token=secret-value')).toBe('/x?access%20token=[REDACTED]');
+    expect(redactUrl('/x?user.password=secret-value')).toBe('/x?user.password=[REDACTED]');
+    expect(redactUrl('/x?%20token%20=secret-value')).toBe('/x?%20token%20=[REDACTED]');
+  });
+
+  it('decodes a name up to three times, so a triple-encoded name is still read', () => {
+    expect(redactUrl('/x?%252574oken=secret-value')).toBe('/x?%252574oken=[REDACTED]');
+  });
+
+  it('keeps a parameter without a value and empty pairs as they are', () => {
+    expect(redactUrl('/x?token&&a=1;;')).toBe('/x?token&&a=1;;');
+    expect(redactUrl('/x?token=')).toBe('/x?token=[REDACTED]');
+  });
+
+  it('redacts in the query and the fragment of one URL, each by its own parameters', () => {
+    expect(redactUrl('/cb?code=abc&state=1#token=def&x=2')).toBe('/cb?code=[REDACTED]&state=1#token=[REDACTED]&x=2');
+  });
+
+  it('redacts a JWT in a fragment and leaves a path of `eyJ` without one as it is', () => {
+    expect(redactUrl(`/cb#${JWT}`)).toBe('/cb#[REDACTED]');
+    expect(redactUrl('/eyJ/eyJ-x')).toBe('/eyJ/eyJ-x');
+  });
+
+  it('takes a JWT header and payload of exactly 5 characters, and an empty signature', () => {
+    expect(redactUrl('/f/eyJabcde.fghij.')).toBe('/f/[REDACTED]');
+    expect(redactUrl('/f/eyJabcd.fghij.k')).toBe('/f/eyJabcd.fghij.k');
+    expect(redactUrl('/f/eyJabcde.fghi.k')).toBe('/f/eyJabcde.fghi.k');
+    expect(redactUrl('/f/x.eyJabcde.fghij.z.tail')).toBe('/f/x.[REDACTED].tail');
+  });
+
+  it('redacts userinfo only before the host, whatever the scheme', () => {
+    expect(redactUrl('svn+ssh://me:pw@example.com/repo')).toBe('svn+ssh://[REDACTED]@example.com/repo');
+    expect(redactUrl('/x?email=a@example.com')).toBe('/x?email=a@example.com');
+    expect(redactUrl('http://example.com/a@b')).toBe('http://example.com/a@b');
+  });
+
+  it('keeps the whole head when the cut falls at the end of a run or inside a run without eyJ', () => {
+    const head = `/${'a'.repeat(MAX_LOGGED_URL_LENGTH - 2)}/`;
+    expect(redactUrl(`${head}${'b'.repeat(100)}`)).toBe(`${head}…[cut from ${head.length + 100} chars]`);
+    const inside = `/${'a'.repeat(MAX_LOGGED_URL_LENGTH + 100)}`;
+    expect(redactUrl(inside)).toBe(`${inside.slice(0, MAX_LOGGED_URL_LENGTH)}…[cut from ${inside.length} chars]`);
+  });
+
+  it('drops a split run holding eyJ back to its first character, keeping what precedes it', () => {
+    const before = `/${'a'.repeat(MAX_LOGGED_URL_LENGTH - 10)}/`;
+    expect(redactUrl(`${before}xeyJ${'c'.repeat(50)}`)).toBe(`${before}…[cut from ${before.length + 54} chars]`);
+    // Every run character: letters, digits, `_`, `-` and `.`.
+    const run = `zZ09_-.eyJ${'c'.repeat(MAX_LOGGED_URL_LENGTH)}`;
+    expect(redactUrl(`/p/${run}`)).toBe(`/p/…[cut from ${run.length + 3} chars]`);
+  });
 });

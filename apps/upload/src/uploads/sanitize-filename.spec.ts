@@ -47,4 +47,22 @@ describe('sanitizeFilename', () => {
     expect(capped.length).toBeLessThanOrEqual(200);
     expect(capped.endsWith('😀.txt')).toBe(true);
   });
+
+  it('keeps a name of exactly 200 characters and cuts a longer one to exactly 200', () => {
+    const exact = `${'a'.repeat(196)}.txt`;
+    expect(sanitizeFilename(exact)).toBe(exact);
+    expect(sanitizeFilename(`${'a'.repeat(300)}.txt`)).toBe(`${'a'.repeat(196)}.txt`);
+    expect(sanitizeFilename('b'.repeat(201))).toBe('b'.repeat(200));
+  });
+
+  it('never cuts inside a surrogate pair: a pair that does not fit is left out whole', () => {
+    expect(sanitizeFilename(`a${'😀'.repeat(150)}`)).toBe(`a${'😀'.repeat(99)}`);
+  });
+
+  it('keeps an extension of up to 16 characters with its dot, cutting a longer one with the stem', () => {
+    const sixteen = `.${'e'.repeat(15)}`;
+    expect(sanitizeFilename(`${'a'.repeat(250)}${sixteen}`)).toBe(`${'a'.repeat(184)}${sixteen}`);
+    const seventeen = `.${'e'.repeat(16)}`;
+    expect(sanitizeFilename(`${'a'.repeat(250)}${seventeen}`)).toBe('a'.repeat(200));
+  });
 });

@@ -7,9 +7,12 @@ const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\
 
 /** Cuts to at most `max` UTF-16 units without splitting a surrogate pair, keeping the extension. */
 function capLength(name: string, max: number): string {
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: a fast path; the loop below keeps a name within max whole.
   if (name.length <= max) return name;
   const dot = name.lastIndexOf('.');
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: a name here is over max (200) long and has no leading dot, so a missing dot (-1) already fails the 16-character test.
   const extension = dot > 0 && name.length - dot <= 16 ? name.slice(dot) : '';
+  // Stryker disable next-line MethodExpression,ArithmeticOperator: the loop stops max - extension.length units in, before any extension character.
   const stem = Array.from(name.slice(0, name.length - extension.length));
   let result = '';
   for (const char of stem) {
@@ -25,6 +28,7 @@ function capLength(name: string, max: number): string {
  */
 export function sanitizeFilename(original: string | undefined): string {
   const normalized = (original ?? '').normalize('NFC');
+  // Stryker disable next-line StringLiteral: split always returns at least one element, so pop() is never undefined.
   const lastComponent = normalized.split(/[\\/]/).pop() ?? '';
   const cleaned = lastComponent
     .replace(UNSAFE_CHARACTERS, '')
