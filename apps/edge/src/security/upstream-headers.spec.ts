@@ -1,18 +1,15 @@
-import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import type { Request, Response } from 'express';
-import { forwardHeaders, restoreClientHeaders, UPSTREAM_HEADERS } from './upstream-headers';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Request } from 'express';
+import { UPSTREAM_HEADERS, upstreamHeaders } from './upstream-headers';
 
-/** Runs forwardHeaders on a request as Express resolved it; returns what the proxy would copy. */
-function forward(headers: IncomingHttpHeaders, seen: { ip?: string; protocol?: string; host?: string } = {}) {
+/** The headers the hop sends for a request as Express resolved it (Host of the service left out). */
+function forward(headers: IncomingHttpHeaders, seen: { ip?: string; protocol?: string; host?: string } = {}, body?: Buffer) {
   const req = { headers, ip: '203.0.113.9', protocol: 'https', host: 'api.example.com', ...seen } as unknown as Request;
-  const res = { locals: {} } as unknown as Response;
-  const next = jest.fn();
-  forwardHeaders()(req, res, next);
-  expect(next).toHaveBeenCalledWith();
-  return { req, res, upstream: req.headers };
+  const { host, ...upstream } = upstreamHeaders(req, 'user:4001', body);
+  return { req, host, upstream: upstream as Record<string, unknown> };
 }
 
-describe('forwardHeaders', () => {
+describe('upstreamHeaders', () => {
   it('passes every allow-listed header through unchanged', () => {
     const headers = Object.fromEntries([...UPSTREAM_HEADERS].map((name) => [name, `value of ${name}`]));
     const { upstream } = forward(headers);
@@ -51,18 +48,25 @@ describe('forwardHeaders', () => {
     expect(forward({}, { ip: '', host: '' }).upstream).toEqual({ 'x-forwarded-proto': 'https' });
   });
 
-  it("puts the client's own headers back once the upstream request is built", () => {
-    const original = { connection: 'close', accept: '*/*' };
-    const { req, res } = forward(original);
-    expect(req.headers).not.toBe(original);
-    restoreClientHeaders(req as unknown as IncomingMessage, res);
+  it('names the service as Host and leaves the client request untouched', () => {
+    const original = { host: 'api.example.com', connection: 'close', accept: '*/*' };
+    const { req, host, upstream } = forward(original);
+    expect(host).toBe('user:4001');
+    expect(upstream['connection']).toBeUndefined();
     expect(req.headers).toBe(original);
+    expect(req.headers).toEqual({ host: 'api.example.com', connection: 'close', accept: '*/*' });
   });
 
-  it('leaves a request that was never forwarded as it is', () => {
-    const headers = { accept: '*/*' };
-    const req = { headers } as unknown as IncomingMessage;
-    restoreClientHeaders(req, { locals: {} } as unknown as Response);
-    expect(req.headers).toBe(headers);
+  it('sends a body the edge read with its exact length and never chunked', () => {
+    const body = Buffer.from('{"a":1}');
+    const { upstream } = forward({ 'transfer-encoding': 'chunked', 'content-type': 'application/json' }, {}, body);
+    expect(upstream['content-length']).toBe(7);
+    expect(upstream['transfer-encoding']).toBeUndefined();
+  });
+
+  it('keeps a streamed body as the client framed it', () => {
+    const { upstream } = forward({ 'transfer-encoding': 'chunked' });
+    expect(upstream['transfer-encoding']).toBe('chunked');
+    expect(upstream['content-length']).toBeUndefined();
   });
 });
