@@ -1,4 +1,3 @@
-import { createDatabase } from '@tp/db';
 import { loadTestConfig, startTcpProxy, type TcpProxy } from '@tp/testing';
 import { startBillingService, type BillingService } from './support/billing-service';
 import { newIds, paddleEvent } from './support/paddle-fixtures';
@@ -11,7 +10,7 @@ describe('POST /api/v1/webhooks/paddle while Postgres is unreachable', () => {
   beforeAll(async () => {
     const postgres = new URL(loadTestConfig().TEST_POSTGRES_URL);
     proxy = await startTcpProxy(postgres.hostname, Number(postgres.port || 5432));
-    service = await startBillingService({ database: (testDb) => createDatabase({ url: proxy.via(testDb.url), poolMax: 5 }) });
+    service = await startBillingService({ databaseUrl: (url) => proxy.via(url), env: { DATABASE_POOL_MAX: '5' } });
   });
   afterEach(() => proxy.setMode('up'));
   afterAll(async () => {

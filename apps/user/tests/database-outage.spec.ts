@@ -1,5 +1,4 @@
 import { Client } from 'pg';
-import { createDatabase } from '@tp/db';
 import { loadTestConfig, startTcpProxy, type TcpProxy, DEV_PASSWORD } from '@tp/testing';
 import { startUserService, type UserService } from './support/user-service';
 
@@ -27,9 +26,7 @@ describe('when Postgres becomes unreachable', () => {
   beforeAll(async () => {
     const postgres = new URL(loadTestConfig().TEST_POSTGRES_URL);
     proxy = await startTcpProxy(postgres.hostname, Number(postgres.port || 5432));
-    service = await startUserService({
-      database: (testDb) => createDatabase({ url: proxy.via(testDb.url), poolMax: 5 }),
-    });
+    service = await startUserService({ databaseUrl: (url) => proxy.via(url), env: { DATABASE_POOL_MAX: '5' } });
     token = await service.idp.passwordGrant('free@example.com', DEV_PASSWORD);
     const response = await service.get(PROFILE, { token });
     expect(response.status).toBe(200);

@@ -19,13 +19,17 @@ export function connectEntitlementCache(options: {
   return new AccountCache({ ttlMs: options.settings.cacheTtlMs, subscriber, channel: options.settings.channel, logger: options.logger });
 }
 
+/** What a service's entitlement connections are built from: its config, logger and shutdown list. */
+export type EntitlementParts = Pick<ServiceParts<{ redisUrl: string; entitlements: EntitlementSettings }>, 'config' | 'logger' | 'onClose'>;
+
+/** Where a service's wiring gets its account cache: startEntitlementCache in main.ts; none reads every account from the database. */
+export type AccountCacheSource = (parts: EntitlementParts) => AccountCache | undefined;
+
 /**
  * connectEntitlementCache for a service run by runService: closed on shutdown and started without
  * delaying the start (until subscribed, Redis slow or down, every request reads its account).
  */
-export function startEntitlementCache(
-  parts: Pick<ServiceParts<{ redisUrl: string; entitlements: EntitlementSettings }>, 'config' | 'logger' | 'onClose'>,
-): AccountCache {
+export function startEntitlementCache(parts: EntitlementParts): AccountCache {
   const cache = connectEntitlementCache({ redisUrl: parts.config.redisUrl, settings: parts.config.entitlements, logger: parts.logger });
   parts.onClose(() => cache.close());
   void cache.start();

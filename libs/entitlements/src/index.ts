@@ -14,4 +14,11 @@ export { AccountCache, ALL_ACCOUNTS, type AccountCacheOptions } from './account-
 export { UserAccounts, type Account, type RegistrationFlag } from './user-accounts';
 export { createUserAccounts, type UserAccountsDeps } from './create-user-accounts';
 export { DEV_PREMIUM_PRICE_ID, entitlementConfig, entitlementEnv, entitlementSettings, type EntitlementSettings } from './entitlement-env';
-export { connectEntitlementCache, createEntitlementPublisher, publishEntitlementChange, startEntitlementCache } from './entitlement-redis';
+export {
+  connectEntitlementCache,
+  createEntitlementPublisher,
+  publishEntitlementChange,
+  startEntitlementCache,
+  type AccountCacheSource,
+  type EntitlementParts,
+} from './entitlement-redis';

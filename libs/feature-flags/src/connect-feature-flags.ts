@@ -7,6 +7,19 @@ import { FeatureFlagClient } from './feature-flag-client';
 import type { FeatureFlagSettings } from './flag-env';
 import { loadFlagDefinitions } from './load-flag-definitions';
 
+/** What a service's flag client is built from: its config, logger and shutdown list. */
+export type FlagParts = Pick<ServiceParts<{ redisUrl: string; flags: FeatureFlagSettings }>, 'config' | 'logger' | 'onClose'>;
+
+/**
+ * Where a service's wiring gets its flag client: startFeatureFlags in main.ts; a test may hand
+ * in a client that reads by TTL only. `subscriber`, when there is one, is health-checked.
+ */
+export type FlagSource = (parts: FlagParts, db: Db) => Promise<FlagConnection> | FlagConnection;
+export interface FlagConnection {
+  client: FeatureFlagClient;
+  subscriber?: Redis;
+}
+
 export interface ConnectFeatureFlagsOptions {
   db: Db;
   redisUrl: string;
@@ -37,10 +50,7 @@ export function connectFeatureFlags(options: ConnectFeatureFlagsOptions): { clie
  * the service listens (resolves once subscribed, or soon with a warning while Redis is down:
  * the TTL still bounds staleness).
  */
-export async function startFeatureFlags(
-  parts: Pick<ServiceParts<{ redisUrl: string; flags: FeatureFlagSettings }>, 'config' | 'logger' | 'onClose'>,
-  db: Db,
-): Promise<{ client: FeatureFlagClient; subscriber: Redis }> {
+export async function startFeatureFlags(parts: FlagParts, db: Db): Promise<{ client: FeatureFlagClient; subscriber: Redis }> {
   const connected = connectFeatureFlags({ db, redisUrl: parts.config.redisUrl, settings: parts.config.flags, logger: parts.logger });
   parts.onClose(() => connected.client.close());
   await connected.client.start();

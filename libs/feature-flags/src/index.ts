@@ -15,4 +15,11 @@ export { loadFlagDefinitions, toFlagDefinition } from './load-flag-definitions';
 export { createFlagSubscriber } from './create-flag-subscriber';
 export { requireFlag, contextFromRequest, type RequireFlagOptions, type TierOf } from './require-flag';
 export { featureFlagConfig, featureFlagEnv, featureFlagSettings, type FeatureFlagSettings } from './flag-env';
-export { connectFeatureFlags, startFeatureFlags, type ConnectFeatureFlagsOptions } from './connect-feature-flags';
+export {
+  connectFeatureFlags,
+  startFeatureFlags,
+  type ConnectFeatureFlagsOptions,
+  type FlagConnection,
+  type FlagParts,
+  type FlagSource,
+} from './connect-feature-flags';

@@ -22,6 +22,6 @@ export { ResponseValidator, matchPath, type CheckedReply } from './response-vali
 export { rawRequest, type RawAnswer } from './raw-http';
 export { eventually, msUntil, type MsUntilOptions } from './eventually';
 export { ISO_TIMESTAMP, UUID } from './matchers';
-export { testFlagClient } from './test-flag-client';
+export { testFlagClient, testFlags, type TestFlags } from './test-flag-client';
 export { composeRedisAclRules, createComposeAclUser, type AclUser } from './compose-redis-acl';
 export { startTestStack, type StackService, type TestStack, type TestStackOptions } from './test-stack';

@@ -1,14 +1,13 @@
-import type { Database } from '@tp/db';
+import { randomBytes } from 'node:crypto';
 import type { FeatureFlagClient } from '@tp/feature-flags';
 import { signPaddlePayload } from '../../src/webhooks/paddle-signature';
 import { PADDLE_WEBHOOK_PATH } from '../../src/webhooks/paddle-webhook-routes';
-import { startServer, type RunningServer } from '@tp/http';
-import { createLogger, type Logger } from '@tp/logging';
-import { createServiceMetrics, parseExposition, sampleValue } from '@tp/metrics';
-import { createTestDatabase, testFlagClient, type TestDatabase } from '@tp/testing';
+import { startService, type RunningServer } from '@tp/http';
+import type { Logger } from '@tp/logging';
+import { parseExposition, sampleValue } from '@tp/metrics';
+import { createTestDatabase, loadTestConfig, testFlags, type TestDatabase } from '@tp/testing';
 import { PREMIUM_PRICE_ID } from './paddle-fixtures';
-import { createApp } from '../../src/app';
-import { loadBillingConfig } from '../../src/config';
+import { billingService } from '../../src/service';
 
 export const TEST_SECRET = 'pdl_ntfset_test_current';
 export const PREVIOUS_SECRET = 'pdl_ntfset_test_previous';
@@ -40,29 +39,34 @@ export interface BillingService {
 
 export interface StartBillingOptions {
   env?: Record<string, string>;
-  database?: (testDb: TestDatabase) => Database;
+  /** The URL the app's pool connects to, given the test database's (e.g. through a TCP proxy). */
+  databaseUrl?: (url: string) => string;
   logger?: Logger;
 }
 
-/** The real billing app on a real port against a fresh Postgres database. */
+/**
+ * The billing service as main.ts wires it, on a real port against a fresh Postgres database; only
+ * its flags read by TTL over the test's own pool, and it announces on a channel of its own.
+ */
 export async function startBillingService(options: StartBillingOptions = {}): Promise<BillingService> {
   const testDb = await createTestDatabase();
-  const config = loadBillingConfig({
+  const env = {
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
-    DATABASE_URL: testDb.url,
-    BILLING_PORT: '0',
+    DATABASE_URL: options.databaseUrl ? options.databaseUrl(testDb.url) : testDb.url,
+    REDIS_URL: loadTestConfig().TEST_REDIS_URL,
+    ENTITLEMENTS_CHANNEL: `entitlements:test:${randomBytes(6).toString('hex')}`,
     PADDLE_WEBHOOK_SECRET: TEST_SECRET,
     PADDLE_WEBHOOK_SECRET_PREVIOUS: PREVIOUS_SECRET,
     PADDLE_PREMIUM_PRICE_IDS: PREMIUM_PRICE_ID,
     ...options.env,
+  };
+  const flags = testFlags(testDb.database.db);
+  const server = await startService(billingService({ flags: flags.source }), env, { logger: options.logger }).catch(async (err: unknown) => {
+    await testDb.drop();
+    throw err;
   });
-  const logger = options.logger ?? createLogger({ service: 'billing', level: config.logLevel });
-  const database = options.database ? options.database(testDb) : testDb.database;
-  const flags = testFlagClient(testDb.database.db, config);
-  const metrics = createServiceMetrics('billing');
-  const app = createApp({ config, database, flags, logger, metrics });
-  const server = await startServer(app, { port: 0, host: '127.0.0.1', logger, shutdownTimeoutMs: 1000 });
+  const { metrics } = server;
 
   const deliver: BillingService['deliver'] = async (body, { secrets = [TEST_SECRET], signedAt, signature } = {}) => {
     const raw = typeof body === 'string' ? body : JSON.stringify(body);
@@ -88,7 +92,7 @@ export async function startBillingService(options: StartBillingOptions = {}): Pr
     url: server.url,
     testDb,
     server,
-    flags,
+    flags: flags.client,
     deliver,
     rows,
     createUser,
@@ -96,7 +100,6 @@ export async function startBillingService(options: StartBillingOptions = {}): Pr
     counter: async (name, labels = {}) => sampleValue(parseExposition(await metrics.registry.metrics()), name, labels),
     stop: async () => {
       await server.close();
-      if (database !== testDb.database) await database.close().catch(() => undefined);
       await testDb.drop();
     },
   };

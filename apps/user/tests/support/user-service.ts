@@ -1,12 +1,8 @@
-import { createVerifier } from '@tp/auth';
-import type { Database } from '@tp/db';
 import type { DevIdentityProvider } from '@tp/dev-identity-provider';
 import type { FeatureFlagClient } from '@tp/feature-flags';
-import { startServer, type RunningServer } from '@tp/http';
-import { createLogger } from '@tp/logging';
-import { createTestDatabase, keycloakEnvFor, startTestIdentityProvider, testFlagClient, type TestDatabase } from '@tp/testing';
-import { createApp } from '../../src/app';
-import { loadUserConfig } from '../../src/config';
+import { startService, type RunningServer } from '@tp/http';
+import { createTestDatabase, keycloakEnvFor, startTestIdentityProvider, testFlags, type TestDatabase } from '@tp/testing';
+import { userService } from '../../src/service';
 
 /** The one price PADDLE_PREMIUM_PRICE_IDS lists for these tests. */
 export const TEST_PREMIUM_PRICE_ID = 'pri_01usertestpremium000000000000';
@@ -27,28 +23,31 @@ export interface UserService {
 export interface StartUserServiceOptions {
   /** Extra environment on top of the test defaults (e.g. FEATURE_ADS_ENABLED). */
   env?: Record<string, string>;
-  /** The app's database; defaults to the test database's own pool. */
-  database?: (testDb: TestDatabase) => Database;
+  /** The URL the app's pool connects to, given the test database's (e.g. through a TCP proxy). */
+  databaseUrl?: (url: string) => string;
 }
 
-/** The real user app on a real port, against a fresh Postgres database and the dev identity provider. */
+/**
+ * The user service as main.ts wires it, on a real port, against a fresh Postgres database and the
+ * dev identity provider; only its flags read by TTL (no Redis) and no account cache, so a row a
+ * test writes counts at once.
+ */
 export async function startUserService(options: StartUserServiceOptions = {}): Promise<UserService> {
   const testDb = await createTestDatabase();
   const idp = await startTestIdentityProvider();
-  const config = loadUserConfig({
+  const env = {
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
-    DATABASE_URL: testDb.url,
+    DATABASE_URL: options.databaseUrl ? options.databaseUrl(testDb.url) : testDb.url,
     ...keycloakEnvFor(idp),
-    USER_PORT: '0',
     PADDLE_PREMIUM_PRICE_IDS: TEST_PREMIUM_PRICE_ID,
     ...options.env,
+  };
+  const flags = testFlags();
+  const server = await startService(userService({ flags: flags.source, accounts: () => undefined }), env).catch(async (err: unknown) => {
+    await Promise.all([idp.stop(), testDb.drop()]);
+    throw err;
   });
-  const logger = createLogger({ service: 'user', level: config.logLevel });
-  const database = options.database ? options.database(testDb) : testDb.database;
-  const flags = testFlagClient(database.db, config);
-  const app = createApp({ config, database, verifier: createVerifier(config.auth), flags, logger });
-  const server = await startServer(app, { port: 0, host: '127.0.0.1', logger, shutdownTimeoutMs: 1000 });
 
   const get: UserService['get'] = (path, { token, headers = {} } = {}) =>
     fetch(`${server.url}${path}`, {
@@ -60,11 +59,10 @@ export async function startUserService(options: StartUserServiceOptions = {}): P
     idp,
     testDb,
     server,
-    flags,
+    flags: flags.client,
     get,
     stop: async () => {
       await server.close();
-      if (database !== testDb.database) await database.close().catch(() => undefined);
       await idp.stop();
       await testDb.drop();
     },
