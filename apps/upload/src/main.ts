@@ -1,33 +1,6 @@
-import { createVerifier } from '@tp/auth';
-import { createDatabase } from '@tp/db';
 import { startEntitlementCache } from '@tp/entitlements';
 import { startFeatureFlags } from '@tp/feature-flags';
 import { runService } from '@tp/http';
-import { jwksMetrics } from '@tp/metrics';
-import { createApp } from './app';
-import { loadUploadConfig } from './config';
-import { ProcessingQueue } from './queue/processing-queue';
-import { createQueueRedis } from './queue/create-redis';
-import { ObjectStorage } from './storage/object-storage';
+import { uploadService } from './service';
 
-void runService({
-  name: 'upload',
-  loadConfig: loadUploadConfig,
-  createApp: async (parts) => {
-    const { config, logger, metrics, onClose } = parts;
-    const database = createDatabase(config.database);
-    onClose(database.close);
-    const redis = createQueueRedis(config.redisUrl, 'producer', logger);
-    onClose(() => redis.quit());
-    const queue = new ProcessingQueue(redis, config.queue);
-    onClose(() => queue.close());
-    const storage = new ObjectStorage(config.s3);
-    const verifier = createVerifier(config.auth, jwksMetrics(metrics.registry));
-    // Created at start when missing; an unreachable S3 only delays it (readiness reports it).
-    await storage.ensureBucket().catch((err: unknown) => logger.warn({ err }, 'Could not ensure the upload bucket exists'));
-    const { client: flags } = await startFeatureFlags(parts, database.db);
-    const entitlements = startEntitlementCache(parts);
-    return createApp({ config, database, verifier, storage, queue, redis, flags, logger, metrics, entitlements });
-  },
-  server: (config) => ({ requestTimeoutMs: config.requestTimeoutMs }),
-});
+void runService(uploadService({ flags: startFeatureFlags, accounts: startEntitlementCache }));

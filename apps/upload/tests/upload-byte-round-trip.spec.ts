@@ -28,7 +28,7 @@ describe('uploads round-trip byte for byte (through the edge, read back via the 
   let stack: UploadStack;
   beforeAll(async () => {
     stack = await startUploadStack();
-    stack.startWorker();
+    await stack.startWorker();
   }, 60_000);
   afterAll(() => stack?.stop());
 

@@ -28,7 +28,7 @@ describe('failure reasons a client reads back (through the edge)', () => {
   }
 
   async function processUntilFailed(id: string): Promise<Record<string, unknown>> {
-    const worker = stack.startWorker();
+    const worker = await stack.startWorker();
     await eventually(async () => (await readBack(id))['status'] === 'failed');
     await worker.close();
     return readBack(id);

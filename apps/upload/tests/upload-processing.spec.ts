@@ -22,7 +22,7 @@ describe('processing queue and worker', () => {
     const freeFile = await post('/api/v1/upload', stack.tokens.free);
     const premiumFile = await post('/api/v1/upload', stack.tokens.premium);
     const order: string[] = [];
-    const worker = stack.startWorker({ autorun: false, concurrency: 1 });
+    const worker = await stack.startWorker({ autorun: false, concurrency: 1 });
     worker.on('completed', (job) => order.push(job.data.uploadId));
 
     void worker.run();
@@ -38,7 +38,7 @@ describe('processing queue and worker', () => {
       (await (await fetch(`${stack.edgeUrl}/api/v1/upload/${file.id}`, { headers: { authorization: `Bearer ${stack.tokens.free}` } })).json()) as Record<string, unknown>;
     expect(await status()).toMatchObject({ status: 'queued' });
 
-    const worker = stack.startWorker();
+    const worker = await stack.startWorker();
     await eventually(async () => (await status()).status === 'ready');
     await worker.close();
 
@@ -54,7 +54,7 @@ describe('processing queue and worker', () => {
     const file = await post('/api/v1/upload', stack.tokens.free);
     await stack.db.database.pool.query(`UPDATE uploads SET sha256 = repeat('0', 64) WHERE id = $1`, [file.id]);
 
-    const worker = stack.startWorker();
+    const worker = await stack.startWorker();
     await eventually(async () => (await stack.uploads.findById(file.id))?.status === 'failed');
     await worker.close();
 

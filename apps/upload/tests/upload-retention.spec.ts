@@ -73,7 +73,7 @@ describe('retention by tier, the expiry sweep, 410 and opaque object keys (throu
   });
 
   it('names new objects opaquely: no user id in the key or the download URL', async () => {
-    const worker = stack.startWorker();
+    const worker = await stack.startWorker();
     const file = await upload('/api/v1/upload', stack.tokens.premium);
     const id = await userId('premium@example.com');
     await eventually(async () => (await stack.uploads.findById(file.id))?.status === 'ready');

@@ -1,21 +1,20 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
-import { createVerifier } from '@tp/auth';
 import type { FeatureFlagClient } from '@tp/feature-flags';
 import type { DevIdentityProvider } from '@tp/dev-identity-provider';
-import { startServer } from '@tp/http';
-import { createLogger, type Logger } from '@tp/logging';
-import { createServiceMetrics, parseExposition, sampleValue } from '@tp/metrics';
-import { freePort, keycloakEnvFor, startTestStack, testFlagClient, type S3Server, type ServiceProcess, type TestDatabase } from '@tp/testing';
-import { createApp } from '../../src/app';
-import { loadUploadConfig, type UploadConfig } from '../../src/config';
+import { startService, type StartedService } from '@tp/http';
+import type { Logger } from '@tp/logging';
+import { parseExposition, sampleValue } from '@tp/metrics';
+import { freePort, keycloakEnvFor, startTestStack, testFlags, type S3Server, type ServiceProcess, type TestDatabase } from '@tp/testing';
+import type { UploadConfig } from '../../src/config';
 import { createQueueRedis } from '../../src/queue/create-redis';
 import { ProcessingQueue } from '../../src/queue/processing-queue';
 import { ObjectStorage } from '../../src/storage/object-storage';
 import { UploadStore } from '../../src/uploads/upload-store';
+import { uploadService } from '../../src/service';
 import { createUploadWorker } from '../../src/worker/upload-worker';
+import { uploadWorkerService } from '../../src/worker-service';
 
 export const MB = 1024 * 1024;
 
@@ -27,7 +26,6 @@ export interface UploadStack {
   idp: DevIdentityProvider;
   s3: S3Server;
   storage: ObjectStorage;
-  queue: ProcessingQueue;
   uploads: UploadStore;
   /** The app's flag client (TTL only): call `invalidate()` after changing feature_flags. */
   flags: FeatureFlagClient;
@@ -35,8 +33,8 @@ export interface UploadStack {
   /** Access tokens of the seeded FREE and PREMIUM users, signed in when the stack started. */
   tokens: { free: string; premium: string };
   tokenFor: (email: string) => Promise<string>;
-  /** A worker on this stack's queue; paused until `worker.run()` unless autorun. */
-  startWorker: (options?: { autorun?: boolean; concurrency?: number }) => Worker;
+  /** A worker process's wiring on this stack's queue, in-process; its consumer paused until `worker.run()` unless autorun. */
+  startWorker: (options?: { autorun?: boolean; concurrency?: number }) => Promise<Worker>;
   /** A metric of the upload app summed over the series with these labels (e.g. `uploads_total`). */
   metricValue: (name: string, labels?: Record<string, string>) => Promise<number>;
   /** Every object key in the bucket. */
@@ -56,12 +54,25 @@ export interface UploadStackOptions {
   s3Endpoint?: string;
 }
 
-/** Postgres, the dev IdP, s3rver, the upload app in-process and the real edge as its own process. */
+/** Drops this stack's BullMQ keys (its queue name and prefix are its own). */
+async function dropQueue(config: UploadConfig, logger: Logger): Promise<void> {
+  const redis = createQueueRedis(config.redisUrl, 'producer', logger);
+  const queue = new ProcessingQueue(redis, config.queue);
+  await queue.queue.obliterate({ force: true }).catch(() => undefined);
+  await queue.close();
+  await redis.quit().catch(() => redis.disconnect());
+}
+
+/**
+ * Postgres, the dev IdP, s3rver, the upload service in-process as main.ts wires it (only its flags
+ * read by TTL, no account cache) and the real edge as its own process; workers on demand, wired as
+ * worker-main.ts wires them.
+ */
 export async function startUploadStack(options: UploadStackOptions = {}): Promise<UploadStack> {
   const stack = await startTestStack({ s3: true });
   const s3 = stack.s3!;
   try {
-    const config = loadUploadConfig({
+    const env = {
       NODE_ENV: 'test',
       LOG_LEVEL: 'silent',
       DATABASE_URL: stack.db.url,
@@ -74,26 +85,16 @@ export async function startUploadStack(options: UploadStackOptions = {}): Promis
       UPLOAD_JOB_BACKOFF_MS: '100',
       UPLOAD_SLOT_PREFIX: `upload-slots-test:${stack.unique}:`,
       ...options.env,
-    });
-    const logger = options.logger ?? createLogger({ service: 'upload', level: config.logLevel });
-    const storage = new ObjectStorage(config.s3);
-    if (!options.s3Endpoint) await storage.ensureBucket();
-    const redis = createQueueRedis(config.redisUrl, 'producer', logger);
-    const queue = new ProcessingQueue(redis, config.queue);
-    const flags = testFlagClient(stack.db.database.db, config);
-    const metrics = createServiceMetrics('upload');
-    const app = createApp({ config, database: stack.db.database, verifier: createVerifier(config.auth), storage, queue, redis, flags, logger, metrics });
-    const server = await startServer(app, { port: 0, host: '127.0.0.1', logger, shutdownTimeoutMs: 2000 });
-    const workers: Worker[] = [];
-    const workerRedis: Redis[] = [];
-    // Runs once the edge has stopped, before the databases go: workers, then the app, then its queue.
+    };
+    const flags = testFlags();
+    const server = await startService(uploadService({ flags: flags.source, accounts: () => undefined }), env, { logger: options.logger });
+    const { config, logger, metrics } = server;
+    const workers: StartedService<UploadConfig>[] = [];
+    // Runs once the edge has stopped, before the databases go: workers, then the app, then its queue's keys.
     stack.onStop(async () => {
       await Promise.all(workers.map((worker) => worker.close()));
-      await Promise.all(workerRedis.map((connection) => connection.quit().catch(() => connection.disconnect())));
       await server.close();
-      await queue.queue.obliterate({ force: true }).catch(() => undefined);
-      await queue.close();
-      await redis.quit().catch(() => redis.disconnect());
+      await dropQueue(config, logger);
     });
     const edge = await stack.startEdge({
       LOG_LEVEL: 'warn',
@@ -104,6 +105,7 @@ export async function startUploadStack(options: UploadStackOptions = {}): Promis
       ...options.edgeEnv,
     });
     const [free, premium] = await Promise.all([stack.tokenFor('free@example.com'), stack.tokenFor('premium@example.com')]);
+    const storage = new ObjectStorage(config.s3);
     const uploads = new UploadStore(stack.db.database.db, () => new Date());
     return {
       edgeUrl: edge.url,
@@ -113,26 +115,17 @@ export async function startUploadStack(options: UploadStackOptions = {}): Promis
       idp: stack.idp,
       s3,
       storage,
-      queue,
       uploads,
-      flags,
+      flags: flags.client,
       edge,
       tokens: { free, premium },
       tokenFor: stack.tokenFor,
-      startWorker: (workerOptions = {}) => {
-        const connection = createQueueRedis(config.redisUrl, 'worker', logger);
-        workerRedis.push(connection);
-        const worker = createUploadWorker({
-          redis: connection,
-          queue: config.queue,
-          concurrency: workerOptions.concurrency ?? 1,
-          uploads,
-          storage,
-          logger,
-          autorun: workerOptions.autorun ?? true,
-        });
-        workers.push(worker);
-        return worker;
+      startWorker: async ({ autorun = true, concurrency = 1 } = {}) => {
+        let consumer: Worker | undefined;
+        const workerEnv = { ...env, UPLOAD_WORKER_CONCURRENCY: String(concurrency) };
+        const service = uploadWorkerService({ consumer: (deps) => (consumer = createUploadWorker({ ...deps, autorun })) });
+        workers.push(await startService(service, workerEnv, { logger }));
+        return consumer!;
       },
       metricValue: async (name, labels) => sampleValue(parseExposition(await metrics.registry.metrics()), name, labels),
       listKeys: async () => {
