@@ -1,8 +1,7 @@
 import { and, eq, ne, sql } from 'drizzle-orm';
-import { inTransaction, uploads, type Database, type DbTransaction } from '@tp/db';
+import { uploads, type Database, type DbTransaction } from '@tp/db';
 import { accountStorageUsage, heldBytes, type StorageUsage, type Tier } from '@tp/tiers';
-import { FAILURE_REASONS } from '../uploads/failure-reasons';
-import type { Reservation } from './anonymous-quota-store';
+import { insertReservation, lockedTransaction, releaseReservation, type Reservation } from './reservation-rows';
 
 /** One upload an account holds: when it started, when it expires, and its bytes. */
 export interface HeldUpload {
@@ -30,10 +29,7 @@ export class AccountStorageQuotaStore {
 
   /** Runs `work` in a transaction holding the account's quota lock. */
   locked<T>(userId: string, work: (tx: DbTransaction) => Promise<T>): Promise<T> {
-    return inTransaction(this.database.pool, async (tx) => {
-      await tx.execute(lockAccount(userId));
-      return work(tx);
-    });
+    return lockedTransaction(this.database, lockAccount(userId), work);
   }
 
   /** The shared reading (libs/tiers), the same one GET /user/limits shows. */
@@ -50,20 +46,13 @@ export class AccountStorageQuotaStore {
       .orderBy(uploads.createdAt);
   }
 
-  /** The row the next file fills: `uploading`, named `file` until its part header arrives. */
-  async insertReservation(tx: DbTransaction, reservation: NewAccountReservation): Promise<Reservation> {
-    const [row] = await tx
-      .insert(uploads)
-      .values({ ...reservation, name: 'file', status: 'uploading' })
-      .returning({ id: uploads.id, objectKey: uploads.objectKey });
-    return row!;
+  /** The row the next file fills (reservation-rows). */
+  insertReservation(tx: DbTransaction, reservation: NewAccountReservation): Promise<Reservation> {
+    return insertReservation(tx, reservation);
   }
 
-  /** A reservation no file filled (refused, cut, malformed): it stops counting. No-op once queued. */
-  async release(id: string): Promise<void> {
-    await this.database.db
-      .update(uploads)
-      .set({ status: 'failed', failureReason: FAILURE_REASONS.incomplete, updatedAt: new Date() })
-      .where(and(eq(uploads.id, id), eq(uploads.status, 'uploading')));
+  /** A reservation no file filled stops counting (reservation-rows). */
+  release(id: string): Promise<void> {
+    return releaseReservation(this.database.db, id);
   }
 }

@@ -4,7 +4,7 @@ import { exceededQuota, UPGRADE_URL, type StorageLimits, type StorageQuota, type
 import { opaqueObjectKey } from '../storage/opaque-object-key';
 import { refusal } from '../uploads/upload-outcome';
 import type { AccountStorageQuotaStore, HeldUpload } from './account-storage-quota-store';
-import type { Reservation } from './anonymous-quota-store';
+import type { Reservation } from './reservation-rows';
 
 export interface AccountReservationRequest {
   userId: string;

@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import type { Tier } from '@tp/tiers';
 import type { UploadContext } from '../uploads/upload-context';
 import type { AccountStorageQuota } from './account-storage-quota';
-import type { Reservation } from './anonymous-quota-store';
+import type { Reservation } from './reservation-rows';
 
 /**
  * The most the request's next file may hold: what its declared length leaves after the files

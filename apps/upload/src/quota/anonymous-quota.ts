@@ -2,7 +2,8 @@ import { withDatabase } from '@tp/db';
 import { TooManyRequestsError } from '@tp/errors';
 import { opaqueObjectKey } from '../storage/opaque-object-key';
 import { refusal } from '../uploads/upload-outcome';
-import type { AnonymousQuotaStore, CountedUpload, Reservation, StoredAnonymous } from './anonymous-quota-store';
+import type { AnonymousQuotaStore, CountedUpload, StoredAnonymous } from './anonymous-quota-store';
+import type { Reservation } from './reservation-rows';
 
 export interface AnonymousQuotaSettings {
   /** Files per IP hash in the rolling window. */

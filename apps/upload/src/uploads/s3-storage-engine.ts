@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Request } from 'express';
 import { withDatabase } from '@tp/db';
 import type { Logger } from '@tp/logging';
-import type { Reservation } from '../quota/anonymous-quota-store';
+import type { Reservation } from '../quota/reservation-rows';
 import type { ObjectStorage } from '../storage/object-storage';
 import { opaqueObjectKey } from '../storage/opaque-object-key';
 import { FAILURE_REASONS, type FailureReason } from './failure-reasons';

@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { Reservation } from '../quota/anonymous-quota-store';
+import type { Reservation } from '../quota/reservation-rows';
 import type { StoredFile } from './s3-storage-engine';
 import type { UploaderTier } from './uploader-tier';
 
