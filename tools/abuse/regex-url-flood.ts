@@ -1,5 +1,6 @@
 import { Agent, request } from 'node:http';
-import { countBy, percentile, probeWhile, type FloodResult, type Probe } from './attacks';
+import { countBy, probeWhile, type FloodResult, type Probe } from './attacks';
+import { latency, ms, probeLine, statuses } from './report-lines';
 
 /** Just under Node's 16 KiB header limit with the few headers sent here. */
 const URL_BYTES = 16_000;
@@ -56,16 +57,10 @@ export async function regexUrlFlood(edgeUrl: string, total: number, concurrency:
 
 /** The lines `npm run abuse` prints for this probe. */
 export function regexFloodLines(result: RegexFloodResult, total: number): string[] {
-  const ms = (value: number) => `${Math.round(value)} ms`;
-  const statuses = (counts: Record<string, number>) =>
-    Object.entries(counts)
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([status, count]) => `${status}×${count}`)
-      .join(' ');
   const { flood, probe } = result;
   const perSecond = (total / flood.elapsedMs) * 1000;
   return [
-    `   answers: ${statuses(flood.statuses)} in ${ms(flood.elapsedMs)} (${Math.round(perSecond)} req/s); latency p50 ${ms(percentile(flood.latenciesMs, 50))}, max ${ms(Math.max(...flood.latenciesMs))}`,
-    `   normal client meanwhile (GET /api/v1/flags every 200 ms, from ${NORMAL_CLIENT}): ${statuses(probe.statuses)}; latency p50 ${ms(percentile(probe.latenciesMs, 50))}, max ${ms(Math.max(...probe.latenciesMs))}`,
+    `   answers: ${statuses(flood.statuses)} in ${ms(flood.elapsedMs)} (${Math.round(perSecond)} req/s); ${latency(flood.latenciesMs)}`,
+    `   ${probeLine('GET /api/v1/flags every 200 ms', probe, NORMAL_CLIENT)}`,
   ];
 }

@@ -4,8 +4,9 @@
 // loopback ports, or against the given edge, which must be on loopback (the account probe needs the own stack).
 import { parseArgs } from 'node:util';
 import { startAbuseStack, type AbuseStack } from './abuse-stack';
-import { anonymousUpload, flood, healthCall, percentile, slowloris, type FloodResult, type Probe } from './attacks';
+import { anonymousUpload, countBy, flood, healthCall, slowloris } from './attacks';
 import { ADVERSARIAL_URLS, regexFloodLines, regexUrlFlood } from './regex-url-flood';
+import { floodLine, ms, p50AndMax, probeLine, statuses } from './report-lines';
 import { ipv6Sweep, overCapChunked, trickleFlood } from './upload-attacks';
 
 const { values } = parseArgs({ options: { url: { type: 'string' } } });
@@ -26,12 +27,6 @@ const REGEX_URLS = 2000;
 const REGEX_CONCURRENCY = 20;
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
-const ms = (value: number) => `${Math.round(value)} ms`;
-const statuses = (counts: Record<string, number>) =>
-  Object.entries(counts)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([status, count]) => `${status}×${count}`)
-    .join(' ');
 
 function loopbackOnly(url: string): string {
   const { hostname } = new URL(url);
@@ -42,22 +37,16 @@ function loopbackOnly(url: string): string {
   return url.replace(/(?<!\/)\/+$/, '');
 }
 
-function probeLine(what: string, probe: Probe): string {
-  return `normal client meanwhile (${what}, from 127.0.0.2): ${statuses(probe.statuses)}; latency p50 ${ms(percentile(probe.latenciesMs, 50))}, max ${ms(Math.max(...probe.latenciesMs))}`;
-}
-
-function floodLine(name: string, result: FloodResult): string {
-  return `${name}: ${statuses(result.statuses)} in ${ms(result.elapsedMs)}; latency p50 ${ms(percentile(result.latenciesMs, 50))}, max ${ms(Math.max(...result.latenciesMs))}`;
-}
-
 async function run(edgeUrl: string, stack: AbuseStack | undefined): Promise<void> {
   say(`\n1. slowloris: ${SLOW_BODY_CLIENTS} clients trickle a webhook body (1 byte / 2 s of 1000), ${SLOW_HEADER_CLIENTS} trickle headers; each gives up after ${SLOWLORIS_MAX_MS / 1000} s`);
   const slow = await slowloris(edgeUrl, SLOW_BODY_CLIENTS, SLOW_HEADER_CLIENTS, SLOWLORIS_MAX_MS);
   const cut = (outcomes: typeof slow.bodies) => outcomes.filter((outcome) => outcome.elapsedMs < SLOWLORIS_MAX_MS - 500);
   const times = (outcomes: typeof slow.bodies) => outcomes.map((outcome) => outcome.elapsedMs);
-  say(`   slow bodies:   ${statuses(countStatus(slow.bodies))}; cut by the edge ${cut(slow.bodies).length}/${SLOW_BODY_CLIENTS}, after p50 ${ms(percentile(times(slow.bodies), 50))}, max ${ms(Math.max(...times(slow.bodies)))}`);
-  say(`   slow headers:  ${statuses(countStatus(slow.headers))}; cut by the edge ${cut(slow.headers).length}/${SLOW_HEADER_CLIENTS}, after p50 ${ms(percentile(times(slow.headers), 50))}, max ${ms(Math.max(...times(slow.headers)))}`);
-  say(`   normal client meanwhile (GET /api/v1/flags every 200 ms, from 127.0.0.2): ${statuses(slow.probe.statuses)}; latency p50 ${ms(percentile(slow.probe.latenciesMs, 50))}, max ${ms(Math.max(...slow.probe.latenciesMs))}`);
+  const cutLine = (outcomes: typeof slow.bodies, clients: number) =>
+    `${statuses(countStatus(outcomes))}; cut by the edge ${cut(outcomes).length}/${clients}, after ${p50AndMax(times(outcomes))}`;
+  say(`   slow bodies:   ${cutLine(slow.bodies, SLOW_BODY_CLIENTS)}`);
+  say(`   slow headers:  ${cutLine(slow.headers, SLOW_HEADER_CLIENTS)}`);
+  say(`   ${probeLine('GET /api/v1/flags every 200 ms', slow.probe)}`);
 
   say(`\n2. health flood: ${HEALTH_WAVES} waves of ${HEALTH_CONCURRENCY} concurrent GET /health/detailed from one IP`);
   const before = stack?.jwksDownloads?.();
@@ -96,7 +85,7 @@ async function uploadProbes(edgeUrl: string, stack: AbuseStack | undefined): Pro
   say(`\n5. IPv6 /64 sweep: ${SWEEP_ADDRESSES} anonymous uploads of 1 KB, each from another address of 2001:db8:5eed:1::/64 (named in X-Forwarded-For by a trusted proxy)`);
   const sweep = await ipv6Sweep(edgeUrl, SWEEP_ADDRESSES, flags);
   const firstRefusal = sweep.statuses.indexOf(429);
-  say(`   answers: ${statuses(countBy(sweep.statuses))}; first 429 at upload ${firstRefusal === -1 ? 'never' : firstRefusal + 1} (the /64 is one client)`);
+  say(`   answers: ${statuses(countBy(sweep.statuses, String))}; first 429 at upload ${firstRefusal === -1 ? 'never' : firstRefusal + 1} (the /64 is one client)`);
   say(`   ${probeLine('GET /api/v1/flags every 500 ms', sweep.probe)}`);
 
   say(`\n6. over-cap chunked body: one anonymous chunked upload of preamble only (no part ever), as fast as it goes, up to ${OVER_CAP_MAX_BYTES / 1024 / 1024} MB`);
@@ -105,20 +94,8 @@ async function uploadProbes(edgeUrl: string, stack: AbuseStack | undefined): Pro
   say(`   ${probeLine('GET /api/v1/flags every 200 ms', overCap.probe)}`);
 }
 
-function countBy(values: number[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const value of values) counts[String(value)] = (counts[String(value)] ?? 0) + 1;
-  return counts;
-}
-
-function countStatus(outcomes: Array<{ status: number }>): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const outcome of outcomes) {
-    const key = outcome.status === 0 ? 'closed' : String(outcome.status);
-    counts[key] = (counts[key] ?? 0) + 1;
-  }
-  return counts;
-}
+/** A slow client's answer; 0 is a connection the edge closed without one. */
+const countStatus = (outcomes: Array<{ status: number }>) => countBy(outcomes, (outcome) => (outcome.status === 0 ? 'closed' : String(outcome.status)));
 
 async function main(): Promise<void> {
   const stack = values.url ? undefined : await startAbuseStack(say);

@@ -1,4 +1,4 @@
-import { captureLogs, type LogCapture } from '@tp/testing';
+import type { LogCapture } from '@tp/testing';
 import { startBillingService, type BillingService } from './support/billing-service';
 import { newIds, paddleEvent, type PaddleEventBody } from './support/paddle-fixtures';
 
@@ -14,8 +14,8 @@ describe('POST /api/v1/webhooks/paddle: a customer is bound to an account by mon
   let logs: LogCapture;
 
   beforeAll(async () => {
-    logs = captureLogs('billing');
-    service = await startBillingService({ logger: logs.logger });
+    service = await startBillingService();
+    logs = service.logs;
   });
   afterAll(async () => {
     await service?.stop();

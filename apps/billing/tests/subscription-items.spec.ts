@@ -1,4 +1,4 @@
-import { captureLogs, type LogCapture } from '@tp/testing';
+import type { LogCapture } from '@tp/testing';
 import { startBillingService, type BillingService } from './support/billing-service';
 import { PREMIUM_PRICE_ID, newIds, paddleEvent, unlistedPriceId } from './support/paddle-fixtures';
 
@@ -7,8 +7,8 @@ describe('POST /api/v1/webhooks/paddle: every item of a subscription, and prices
   let logs: LogCapture;
 
   beforeAll(async () => {
-    logs = captureLogs('billing');
-    service = await startBillingService({ logger: logs.logger });
+    service = await startBillingService();
+    logs = service.logs;
   });
   afterAll(async () => {
     await service?.stop();

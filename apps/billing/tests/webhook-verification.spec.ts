@@ -1,14 +1,15 @@
-import { captureLogs } from '@tp/testing';
+import type { LogCapture } from '@tp/testing';
 import { signPaddlePayload } from '../src/webhooks/paddle-signature';
 import { PREVIOUS_SECRET, TEST_SECRET, startBillingService, type BillingService } from './support/billing-service';
 import { newIds, paddleEvent } from './support/paddle-fixtures';
 
 describe('POST /api/v1/webhooks/paddle: signature verification', () => {
   let service: BillingService;
-  const logs = captureLogs('billing');
+  let logs: LogCapture;
 
   beforeAll(async () => {
-    service = await startBillingService({ logger: logs.logger });
+    service = await startBillingService();
+    logs = service.logs;
   });
   afterAll(async () => {
     await service?.stop();

@@ -1,26 +1,18 @@
-import { call, DEV_PASSWORD } from '@tp/testing';
+import { call } from '@tp/testing';
 import { DOCS_COOKIE } from '../src/docs/docs-access';
-import { startDocsEdge, type DocsEdge } from './support/docs-edge';
-import { startBackends, type Backends } from './support/edge-stack';
+import { startDocsStack, type DocsEdge, type DocsStack } from './support/docs-edge';
 
-let stack: Backends;
+let docs: DocsStack | undefined;
 let edge: DocsEdge;
 let adminToken: string;
 let freeToken: string;
 
 beforeAll(async () => {
-  stack = await startBackends();
-  edge = await startDocsEdge(stack.edgeEnv());
-  [adminToken, freeToken] = await Promise.all([
-    stack.idp.passwordGrant('admin@example.com', DEV_PASSWORD),
-    stack.idp.passwordGrant('free@example.com', DEV_PASSWORD),
-  ]);
+  docs = await startDocsStack();
+  ({ edge, adminToken, freeToken } = docs);
 });
 
-afterAll(async () => {
-  await edge?.close();
-  await stack?.stop();
-});
+afterAll(() => docs?.stop());
 
 /** What the edge answers, redirects not followed (a browser would follow them with its cookie). */
 const get = (path: string, headers: Record<string, string> = {}) => fetch(`${edge.url}${path}`, { headers, redirect: 'manual' });

@@ -1,9 +1,10 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { documentedRoutes, mountedRoutes } from '@tp/openapi';
-import { freePort, call, DEV_PASSWORD } from '@tp/testing';
-import { startDocsEdge, type DocsEdge } from './support/docs-edge';
-import { startBackends, type Backends } from './support/edge-stack';
+import { freePort, call } from '@tp/testing';
+import { startDocsEdge, startDocsStack, type DocsEdge, type DocsStack } from './support/docs-edge';
+import type { Backends } from './support/edge-stack';
 
+let docs: DocsStack | undefined;
 let stack: Backends;
 let edge: DocsEdge;
 let adminToken: string;
@@ -13,18 +14,11 @@ let freeToken: string;
 type Document = { paths: Record<string, Record<string, any>>; components: Record<string, any>; 'x-unavailable'?: unknown };
 
 beforeAll(async () => {
-  stack = await startBackends();
-  edge = await startDocsEdge(stack.edgeEnv());
-  [adminToken, freeToken] = await Promise.all([
-    stack.idp.passwordGrant('admin@example.com', DEV_PASSWORD),
-    stack.idp.passwordGrant('free@example.com', DEV_PASSWORD),
-  ]);
+  docs = await startDocsStack();
+  ({ stack, edge, adminToken, freeToken } = docs);
 });
 
-afterAll(async () => {
-  await edge?.close();
-  await stack?.stop();
-});
+afterAll(() => docs?.stop());
 
 async function adminDocument(): Promise<Document> {
   const reply = await call(`${edge.url}/docs/openapi.json`, { token: adminToken });

@@ -8,7 +8,7 @@ import { ProcessingQueue } from './queue/processing-queue';
 import { ObjectStorage } from './storage/object-storage';
 import { UploadStore } from './uploads/upload-store';
 import { scheduleExpirySweep } from './worker/sweep-expired';
-import { createUploadWorker, type UploadWorkerDeps } from './worker/upload-worker';
+import type { UploadWorkerDeps } from './worker/upload-worker';
 import { observeUploadWorker } from './worker/worker-metrics';
 
 /** What the worker takes from outside: main's consumer is createUploadWorker; a test may keep a handle or start it paused. */

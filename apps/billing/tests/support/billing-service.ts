@@ -3,9 +3,8 @@ import type { FeatureFlagClient } from '@tp/feature-flags';
 import { signPaddlePayload } from '../../src/webhooks/paddle-signature';
 import { PADDLE_WEBHOOK_PATH } from '../../src/webhooks/paddle-webhook-routes';
 import { startService, type RunningServer } from '@tp/http';
-import type { Logger } from '@tp/logging';
 import { parseExposition, sampleValue } from '@tp/metrics';
-import { createTestDatabase, loadTestConfig, testFlags, type TestDatabase } from '@tp/testing';
+import { captureLogs, createTestDatabase, loadTestConfig, testFlags, type LogCapture, type TestDatabase } from '@tp/testing';
 import { PREMIUM_PRICE_ID } from './paddle-fixtures';
 import { billingService } from '../../src/service';
 
@@ -23,6 +22,8 @@ export interface BillingService {
   url: string;
   testDb: TestDatabase;
   server: RunningServer;
+  /** Everything the service logged (info and up), in memory. */
+  logs: LogCapture;
   /** The app's flag client (TTL only, no subscriber): call `invalidate()` after changing feature_flags. */
   flags: FeatureFlagClient;
   /** POSTs a (signed) Paddle event; objects are serialised exactly once, so the signature matches. */
@@ -41,7 +42,6 @@ export interface StartBillingOptions {
   env?: Record<string, string>;
   /** The URL the app's pool connects to, given the test database's (e.g. through a TCP proxy). */
   databaseUrl?: (url: string) => string;
-  logger?: Logger;
 }
 
 /**
@@ -62,7 +62,8 @@ export async function startBillingService(options: StartBillingOptions = {}): Pr
     ...options.env,
   };
   const flags = testFlags(testDb.database.db);
-  const server = await startService(billingService({ flags: flags.source }), env, { logger: options.logger }).catch(async (err: unknown) => {
+  const logs = captureLogs('billing');
+  const server = await startService(billingService({ flags: flags.source }), env, { logger: logs.logger }).catch(async (err: unknown) => {
     await testDb.drop();
     throw err;
   });
@@ -92,6 +93,7 @@ export async function startBillingService(options: StartBillingOptions = {}): Pr
     url: server.url,
     testDb,
     server,
+    logs,
     flags: flags.client,
     deliver,
     rows,

@@ -1,7 +1,8 @@
 import type { Express } from 'express';
 import { startService } from '@tp/http';
-import { captureLogs, type LogCapture } from '@tp/testing';
+import { captureLogs, DEV_PASSWORD, type LogCapture } from '@tp/testing';
 import { edgeService } from '../../src/service';
+import { startBackends, type Backends } from './edge-stack';
 
 export interface DocsEdge {
   url: string;
@@ -17,4 +18,34 @@ export async function startDocsEdge(env: Record<string, string>): Promise<DocsEd
   const logs = captureLogs('edge');
   const server = await startService(edgeService, env, { logger: logs.logger });
   return { url: server.url, app: server.app as Express, logs, close: server.close };
+}
+
+/** Every backend, the docs edge in front of them, and admin@'s and free@'s tokens: what the /docs specs start. */
+export interface DocsStack {
+  stack: Backends;
+  edge: DocsEdge;
+  adminToken: string;
+  freeToken: string;
+  /** Closes the edge, then the backends. */
+  stop: () => Promise<void>;
+}
+
+export async function startDocsStack(): Promise<DocsStack> {
+  const stack = await startBackends();
+  let edge: DocsEdge | undefined;
+  const stop = async () => {
+    await edge?.close();
+    await stack.stop();
+  };
+  try {
+    edge = await startDocsEdge(stack.edgeEnv());
+    const [adminToken, freeToken] = await Promise.all([
+      stack.idp.passwordGrant('admin@example.com', DEV_PASSWORD),
+      stack.idp.passwordGrant('free@example.com', DEV_PASSWORD),
+    ]);
+    return { stack, edge, adminToken, freeToken, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
 }
