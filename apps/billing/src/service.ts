@@ -1,4 +1,4 @@
-import { createDatabase } from '@tp/db';
+import { startDatabase } from '@tp/db';
 import { createEntitlementPublisher, publishEntitlementChange, type EntitlementParts } from '@tp/entitlements';
 import type { FlagSource } from '@tp/feature-flags';
 import type { RunServiceOptions } from '@tp/http';
@@ -24,9 +24,8 @@ export function billingService(collaborators: BillingCollaborators): RunServiceO
     name: 'billing',
     loadConfig: loadBillingConfig,
     createApp: async (parts) => {
-      const { config, logger, metrics, onClose } = parts;
-      const database = createDatabase(config.database);
-      onClose(database.close);
+      const { config, logger, metrics } = parts;
+      const database = startDatabase(parts);
       const { client: flags } = await collaborators.flags(parts, database.db);
       const announceChange = announceEntitlementChanges(parts);
       return createApp({ config, database, flags, logger, metrics, announceChange });

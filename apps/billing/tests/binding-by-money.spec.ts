@@ -13,13 +13,8 @@ describe('POST /api/v1/webhooks/paddle: a customer is bound to an account by mon
   let service: BillingService;
   let logs: LogCapture;
 
-  beforeAll(async () => {
-    service = await startBillingService();
-    logs = service.logs;
-  });
-  afterAll(async () => {
-    await service?.stop();
-  });
+  beforeAll(async () => ({ logs } = service = await startBillingService()));
+  afterAll(() => service?.stop());
 
   const customerOwner = async (customerId: string) =>
     (await service.rows<{ user_id: string }>('SELECT user_id FROM paddle_customers WHERE customer_id = $1', [customerId]))[0]?.user_id;

@@ -6,13 +6,8 @@ describe('POST /api/v1/webhooks/paddle: every item of a subscription, and prices
   let service: BillingService;
   let logs: LogCapture;
 
-  beforeAll(async () => {
-    service = await startBillingService();
-    logs = service.logs;
-  });
-  afterAll(async () => {
-    await service?.stop();
-  });
+  beforeAll(async () => ({ logs } = service = await startBillingService()));
+  afterAll(() => service?.stop());
 
   const items = (subscriptionId: string) =>
     service.rows('SELECT price_id, status, quantity FROM subscription_items WHERE paddle_subscription_id = $1 ORDER BY price_id', [subscriptionId]);

@@ -7,13 +7,8 @@ describe('POST /api/v1/webhooks/paddle: signature verification', () => {
   let service: BillingService;
   let logs: LogCapture;
 
-  beforeAll(async () => {
-    service = await startBillingService();
-    logs = service.logs;
-  });
-  afterAll(async () => {
-    await service?.stop();
-  });
+  beforeAll(async () => ({ logs } = service = await startBillingService()));
+  afterAll(() => service?.stop());
 
   const storedCount = async (eventId: string) =>
     Number((await service.rows<{ n: string }>('SELECT count(*) AS n FROM webhook_events WHERE event_id = $1', [eventId]))[0]!.n);

@@ -1,5 +1,5 @@
 import { createVerifier } from '@tp/auth';
-import { createDatabase } from '@tp/db';
+import { startDatabase } from '@tp/db';
 import { startEntitlementCache } from '@tp/entitlements';
 import { startFeatureFlags } from '@tp/feature-flags';
 import type { RunServiceOptions } from '@tp/http';
@@ -14,8 +14,7 @@ export const flagsService: RunServiceOptions<FlagsConfig> = {
   loadConfig: loadFlagsConfig,
   createApp: async (parts) => {
     const { config, logger, metrics, onClose } = parts;
-    const database = createDatabase(config.database);
-    onClose(database.close);
+    const database = startDatabase(parts);
     const verifier = createVerifier(config.auth, jwksMetrics(metrics.registry));
     // Fail fast: a change message lost during an outage only delays readers until their cache TTL.
     const publisher = createRedisConnection(config.redisUrl, logger, { name: 'Flags publisher', mode: 'fail-fast' });

@@ -1,5 +1,5 @@
 import { createVerifier } from '@tp/auth';
-import { createDatabase } from '@tp/db';
+import { startDatabase } from '@tp/db';
 import type { AccountCacheSource } from '@tp/entitlements';
 import type { FlagSource } from '@tp/feature-flags';
 import type { RunServiceOptions } from '@tp/http';
@@ -23,8 +23,7 @@ export function uploadService(collaborators: UploadCollaborators): RunServiceOpt
     loadConfig: loadUploadConfig,
     createApp: async (parts) => {
       const { config, logger, metrics, onClose } = parts;
-      const database = createDatabase(config.database);
-      onClose(database.close);
+      const database = startDatabase(parts);
       const redis = createQueueRedis(config.redisUrl, 'producer', logger);
       onClose(() => redis.quit());
       const queue = new ProcessingQueue(redis, config.queue);

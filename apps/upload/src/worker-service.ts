@@ -1,5 +1,5 @@
 import type { Worker } from 'bullmq';
-import { createDatabase } from '@tp/db';
+import { startDatabase } from '@tp/db';
 import { createServiceApp, type RunServiceOptions } from '@tp/http';
 import { loadUploadConfig, type UploadConfig } from './config';
 import type { ProcessingJob } from './queue/processing-queue';
@@ -25,9 +25,9 @@ export function uploadWorkerService(collaborators: UploadWorkerCollaborators): R
   return {
     name: 'upload-worker',
     loadConfig: loadUploadConfig,
-    createApp: ({ config, logger, metrics, onClose }) => {
-      const database = createDatabase(config.database);
-      onClose(database.close);
+    createApp: (parts) => {
+      const { config, logger, metrics, onClose } = parts;
+      const database = startDatabase(parts);
       const redis = createQueueRedis(config.redisUrl, 'worker', logger);
       onClose(() => redis.quit());
       // A fail-fast connection for the queue-depth gauge and health: a scrape must not wait on an outage.

@@ -1,5 +1,5 @@
 import { createVerifier } from '@tp/auth';
-import { createDatabase } from '@tp/db';
+import { startDatabase } from '@tp/db';
 import type { AccountCacheSource } from '@tp/entitlements';
 import type { FlagSource } from '@tp/feature-flags';
 import type { RunServiceOptions } from '@tp/http';
@@ -19,9 +19,8 @@ export function userService(collaborators: UserCollaborators): RunServiceOptions
     name: 'user',
     loadConfig: loadUserConfig,
     createApp: async (parts) => {
-      const { config, logger, metrics, onClose } = parts;
-      const database = createDatabase(config.database);
-      onClose(database.close);
+      const { config, logger, metrics } = parts;
+      const database = startDatabase(parts);
       const verifier = createVerifier(config.auth, jwksMetrics(metrics.registry));
       const { client: flags, subscriber } = await collaborators.flags(parts, database.db);
       const entitlements = collaborators.accounts(parts);

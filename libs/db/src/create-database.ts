@@ -46,3 +46,10 @@ export function createDatabase(options: DatabaseOptions): Database {
     close: () => pool.end(),
   };
 }
+
+/** A service's pool from its config (DATABASE_URL), closed on shutdown after everything registered later. */
+export function startDatabase(parts: { config: { database: DatabaseOptions }; onClose: (closer: () => Promise<void>) => void }): Database {
+  const database = createDatabase(parts.config.database);
+  parts.onClose(database.close);
+  return database;
+}

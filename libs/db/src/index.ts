@@ -1,4 +1,4 @@
-export { createDatabase, type Database, type DatabaseOptions, type Db } from './create-database';
+export { createDatabase, startDatabase, type Database, type DatabaseOptions, type Db } from './create-database';
 export { migrateDatabase, ensureDatabaseExists, migrationsFolder } from './migrate-database';
 export { waitForPostgres, type WaitForPostgresOptions } from './wait-for-postgres';
 export { withDatabase, isDatabaseUnavailable } from './database-errors';
