@@ -7,6 +7,7 @@ import { TokenVerifier } from './token-verifier';
 describe('authenticate', () => {
   let idp: DevIdentityProvider;
   let server: RunningServer;
+  let logs: ReturnType<typeof captureLogs>;
 
   beforeAll(async () => {
     idp = await startTestIdentityProvider();
@@ -16,12 +17,17 @@ describe('authenticate', () => {
       audience: 'api-gateway',
       clockToleranceSeconds: 5,
     });
-    const { logger } = captureLogs();
+    logs = captureLogs();
+    const { logger } = logs;
     const app = createServiceApp({
       logger,
       routes: (routes) => {
         routes.get('/required', authenticate(verifier, 'required'), (req, res) => {
           res.json({ identity: requireIdentity(req) });
+        });
+        routes.get('/required-bare', authenticate(verifier, 'required'), (_req, res) => {
+          logger.info('handled');
+          res.json({ reached: true });
         });
         routes.get('/optional', authenticate(verifier, 'optional'), (req, res) => {
           res.json(req.identity ? { identity: req.identity } : { anonymous: true });
@@ -49,6 +55,18 @@ describe('authenticate', () => {
   describe("in 'required' mode", () => {
     it('answers 401 Missing bearer token without a token', async () => {
       await expectUnauthorized(await get('/required'), 'Missing bearer token');
+    });
+
+    it('does not run the handler without a token', async () => {
+      await expectUnauthorized(await get('/required-bare'), 'Missing bearer token');
+      expect(logs.lines().filter((line) => line['msg'] === 'handled')).toEqual([]);
+    });
+
+    it("puts the token's user on the request's log lines", async () => {
+      const token = await idp.passwordGrant('free@example.com', DEV_PASSWORD);
+      const { sub } = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { sub: string };
+      expect((await get('/required-bare', `Bearer ${token}`)).status).toBe(200);
+      expect(logs.lines().filter((line) => line['msg'] === 'handled')).toEqual([expect.objectContaining({ userId: sub })]);
     });
 
     it('passes the identity of a valid token to the handler', async () => {

@@ -103,12 +103,12 @@ describe('JwksKeyStore', () => {
     now += MAX_AGE + 1;
     expect((await store.get(kid)).status).toBe('found');
     await eventually(async () => fetches.includes('failure'));
-    now += STALE - 2;
+    // Exactly at the stale bound the known key still counts; a millisecond later it does not.
+    now += STALE - 1;
     expect((await store.get(kid)).status).toBe('found');
-
     expect(store.hasUsableKeys()).toBe(true);
 
-    now += 2;
+    now += 1;
     expect(await store.get(kid)).toEqual({ status: 'unavailable' });
     expect(store.hasUsableKeys()).toBe(false);
   });
@@ -158,5 +158,43 @@ describe('JwksKeyStore', () => {
     }
     // t = 0, 10 s: two attempts in the 18 s covered.
     expect(idp.jwksRequests()).toBe(2);
+  });
+
+  it('refreshes a known key set in the background once it is older than the max age, not at it', async () => {
+    const store = newStore();
+    const kid = idp.signingKid;
+    await store.get(kid);
+    now += MAX_AGE;
+    // The interval allows a download, but the key set is not old yet.
+    expect(store.known(kid)).toBeDefined();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(fetches).toEqual(['success']);
+
+    now += 1;
+    expect(store.known(kid)).toBeDefined();
+    await eventually(async () => fetches.length === 2);
+    expect(idp.jwksRequests()).toBe(2);
+  });
+
+  it('keeps the KeyObject of a key that a new download publishes unchanged', async () => {
+    const store = newStore();
+    const kid = idp.signingKid;
+    const before = store.known(kid) ?? (await store.get(kid));
+    expect(before).toMatchObject({ status: 'found' });
+    now += INTERVAL;
+    await store.get(randomUUID());
+    expect(idp.jwksRequests()).toBe(2);
+    expect(store.known(kid)).toBe((before as { key: unknown }).key);
+  });
+
+  it("answers an unknown kid 'not ours' only while its key set is within the stale bound", async () => {
+    // An interval longer than the bound: no download may answer the question, only memory.
+    const store = new JwksKeyStore({ jwksUri: idp.jwksUri, refreshIntervalMs: 3_600_000, maxAgeMs: 1000, staleIfErrorMs: 1000, now: () => now });
+    await store.get(idp.signingKid);
+    now += 2000;
+    expect(await store.get(randomUUID())).toEqual({ status: 'unknown' });
+    now += 1;
+    expect(await store.get(randomUUID())).toEqual({ status: 'unavailable' });
+    expect(idp.jwksRequests()).toBe(1);
   });
 });

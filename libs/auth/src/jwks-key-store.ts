@@ -42,8 +42,10 @@ export interface JwksKeyStoreOptions extends Partial<JwksCacheSettings> {
  */
 export class JwksKeyStore {
   private keys = new Map<string, PublishedKey>();
-  private fetchedAt: number | undefined;
+  /** Time of the last successful download; never, before the first (its age is Infinity). */
+  private fetchedAt = Number.NEGATIVE_INFINITY;
   private lastAttemptAt = Number.NEGATIVE_INFINITY;
+  // Stryker disable next-line BooleanLiteral: read only by missing(), after get() awaited a first download that set it
   private lastAttemptFailed = false;
   private inflight: Promise<void> | undefined;
   private readonly settings: JwksCacheSettings;
@@ -85,12 +87,13 @@ export class JwksKeyStore {
 
   /** Whether known keys can verify now (fresh, or stale within the stale-if-error bound): health checks. */
   hasUsableKeys(): boolean {
-    return this.keys.size > 0 && this.age() <= this.settings.maxAgeMs + this.settings.staleIfErrorMs;
+    // A successful download always holds a key (parseJwks refuses an empty set); none before it (age Infinity).
+    return this.age() <= this.settings.maxAgeMs + this.settings.staleIfErrorMs;
   }
 
   /** Milliseconds since the last successful download (Infinity before the first). */
   private age(): number {
-    return this.fetchedAt === undefined ? Number.POSITIVE_INFINITY : this.now() - this.fetchedAt;
+    return this.now() - this.fetchedAt;
   }
 
   private usableKey(kid: string): KeyObject | undefined {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DevIdentityProvider } from '@tp/dev-identity-provider';
 import { HttpError, UnauthorizedError } from '@tp/errors';
 import { startTestIdentityProvider } from '@tp/testing';
+import jwt from 'jsonwebtoken';
 import { TokenVerifier, type TokenVerifierOptions } from './token-verifier';
 
 async function unauthorizedMessage(promise: Promise<unknown>): Promise<string> {
@@ -56,6 +57,27 @@ describe('TokenVerifier: access tokens of this gateway only', () => {
     expect(idp.jwksRequests()).toBe(before);
   });
 
+  it.each([
+    ['an empty kid', ''],
+    ['a kid that is not a string', 7],
+  ])('refuses a token with %s as Malformed token', async (_case, kid) => {
+    const token = await idp.issueToken('premium@example.com', { header: { kid } });
+    expect(await unauthorizedMessage(verifier.verify(token))).toBe('Malformed token');
+  });
+
+  it('refuses a token without sub as Malformed token', async () => {
+    const token = await idp.issueToken('premium@example.com', { omit: ['sub'] });
+    expect(await unauthorizedMessage(verifier.verify(token))).toBe('Malformed token');
+  });
+
+  it.each(['not json', 'null', '"a string"', '42'])('refuses a typ JWT token whose payload is %s as Malformed token', async (payload) => {
+    const [, , signature] = (await idp.issueToken('premium@example.com')).split('.') as [string, string, string];
+    const header = jwt.decode(await idp.issueToken('premium@example.com'), { complete: true })!.header;
+    const encode = (text: string) => Buffer.from(text).toString('base64url');
+    const token = `${encode(JSON.stringify({ ...header, typ: 'JWT' }))}.${encode(payload)}.${signature}`;
+    expect(await unauthorizedMessage(verifier.verify(token))).toBe('Malformed token');
+  });
+
   describe('roles', () => {
     const otherClients = {
       'billing-portal': { roles: ['admin', 'premium-user'] },
@@ -106,6 +128,8 @@ describe('TokenVerifier: access tokens of this gateway only', () => {
       expect(await unauthorizedMessage(restricted.verify(unlisted))).toBe('Invalid token issuer or audience');
       const missing = await idp.issueToken('free@example.com', { omit: ['azp'] });
       expect(await unauthorizedMessage(restricted.verify(missing))).toBe('Invalid token issuer or audience');
+      const notAString = await idp.issueToken('free@example.com', { claims: { azp: ['web-app'] } });
+      expect(await unauthorizedMessage(restricted.verify(notAString))).toBe('Invalid token issuer or audience');
     });
   });
 });
@@ -128,6 +152,33 @@ describe('TokenVerifier: the verified-token cache', () => {
     expect(verifier.verifyCached(a)).toBeUndefined();
     expect(verifier.verifyCached(b)).toBeDefined();
     expect(verifier.verifyCached(c)).toBeDefined();
+  });
+
+  it('forgets a cached token at the millisecond of its exp', async () => {
+    const exp = Math.floor(Date.now() / 1000) + 60;
+    // Only Date is faked: the identity provider and its JWKS still answer over real sockets.
+    jest.useFakeTimers({ now: exp * 1000 - 1, doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'hrtime', 'performance'] });
+    try {
+      const verifier = new TokenVerifier({ jwksUri: idp.jwksUri, issuers: [idp.issuer], audience: 'api-gateway' });
+      const token = await idp.issueToken('free@example.com', { claims: { exp } });
+      await verifier.verify(token);
+      expect(verifier.verifyCached(token)).toMatchObject({ email: 'free@example.com' });
+      jest.setSystemTime(exp * 1000);
+      expect(verifier.verifyCached(token)).toBeUndefined();
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('frees the place of an expired token, so it never pushes a live one out', async () => {
+    const verifier = new TokenVerifier({ jwksUri: idp.jwksUri, issuers: [idp.issuer], audience: 'api-gateway', cacheSize: 2, clockToleranceSeconds: 30 });
+    const live = await fresh();
+    const expired = await idp.issueToken('free@example.com', { claims: { jti: randomUUID(), exp: Math.floor(Date.now() / 1000) - 1 } });
+    await verifier.verify(live);
+    await verifier.verify(expired);
+    expect(verifier.verifyCached(expired)).toBeUndefined();
+    await verifier.verify(await fresh());
+    expect(verifier.verifyCached(live)).toBeDefined();
   });
 
   it('stops answering a cached token once it expired', async () => {

@@ -174,6 +174,13 @@ describe('TokenVerifier', () => {
     await expect(newVerifier().verify(before)).resolves.toMatchObject({ tier: 'PREMIUM' });
   });
 
+  it('has usable keys once the JWKS was read, and none before', async () => {
+    const fresh = newVerifier();
+    expect(fresh.hasUsableKeys()).toBe(false);
+    await fresh.verify(await idp.issueToken('free@example.com'));
+    expect(fresh.hasUsableKeys()).toBe(true);
+  });
+
   describe('when the identity provider cannot answer', () => {
     let failing: Server | undefined;
 
@@ -192,6 +199,7 @@ describe('TokenVerifier', () => {
 
       expect(err).toBeInstanceOf(ServiceUnavailableError);
       expect(err.status).toBe(503);
+      expect(err.message).toBe('Identity provider unavailable');
     });
 
     it('answers 503 when the JWKS endpoint returns a server error', async () => {
@@ -207,6 +215,7 @@ describe('TokenVerifier', () => {
 
       expect(err).toBeInstanceOf(ServiceUnavailableError);
       expect(err.status).toBe(503);
+      expect(err.message).toBe('Identity provider unavailable');
     });
   });
 });

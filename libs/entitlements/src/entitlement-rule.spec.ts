@@ -35,6 +35,10 @@ describe('statusQualifies', () => {
     expect(statusQualifies(sub(status), now)).toBe(false);
   });
 
+  it('does not qualify past_due without a current period end', () => {
+    expect(statusQualifies(sub('past_due', { currentPeriodEnd: null }), now)).toBe(false);
+  });
+
   it('keeps past_due qualifying until the current period ends', () => {
     expect(statusQualifies(sub('past_due'), now)).toBe(true);
     expect(statusQualifies(sub('past_due', { currentPeriodEnd: new Date('2024-05-15T11:59:59Z') }), now)).toBe(false);

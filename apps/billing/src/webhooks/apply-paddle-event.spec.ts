@@ -255,6 +255,20 @@ describe('applyPaddleEvent (real Postgres)', () => {
     });
   });
 
+  it("binds no customer for an event that only follows its subscription's account", async () => {
+    const userId = await newUser();
+    const data = subscriptionData({ custom_data: { userId } });
+    await apply(subscriptionEvent(data));
+    const [moved, failed] = [id('ctm'), id('ctm')];
+    const { custom_data: _claim, ...unclaimed } = { ...data, customer_id: moved };
+    const updated = await apply(subscriptionEvent(unclaimed, { type: 'subscription.updated', at: '2026-04-02T10:00:00Z' }));
+    expect(updated.result).toMatchObject({ outcome: 'applied', userId });
+    const payment = subscriptionEvent({ id: id('txn'), status: 'past_due', customer_id: failed, subscription_id: data.id }, { type: 'transaction.payment_failed' });
+    expect((await apply(payment)).result).toMatchObject({ outcome: 'applied', userId });
+    expect(await customerOwner(moved)).toBeUndefined();
+    expect(await customerOwner(failed)).toBeUndefined();
+  });
+
   it('answers unsupported for any other event type, touching nothing', async () => {
     const data = subscriptionData();
     expect(await apply(subscriptionEvent(data, { type: 'customer.created' }))).toEqual({

@@ -65,6 +65,7 @@ function stateOf(data: SubscriptionData, userId: string | null, occurredAt: Date
     customerId: data.customer_id,
     userId,
     status: data.status,
+    // Stryker disable next-line OptionalChaining: the item found has a price; the second `?.` is for the type
     priceId: data.items.find((item) => item.price)?.price?.id ?? null,
     currentPeriodEnd: data.current_billing_period ? new Date(data.current_billing_period.ends_at) : null,
     scheduledChange: data.scheduled_change ?? null,
