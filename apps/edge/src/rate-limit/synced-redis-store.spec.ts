@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import type { Options } from 'express-rate-limit';
 import { Redis } from 'ioredis';
 import { createLogger } from '@tp/logging';
 import { waitForRedis } from '@tp/redis';
-import { createComposeAclUser, freePort, loadTestConfig } from '@tp/testing';
+import { createComposeAclUser, loadTestConfig, startTcpProxy } from '@tp/testing';
 import { createRedis } from '../create-redis';
 import { SyncedRedisStore } from './synced-redis-store';
 
@@ -15,6 +14,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 let admin: Redis;
 const opened: Redis[] = [];
 const stores: SyncedRedisStore[] = [];
+const relays: Array<{ close: () => Promise<void> }> = [];
 
 beforeAll(() => {
   admin = new Redis(REDIS_URL);
@@ -22,6 +22,7 @@ beforeAll(() => {
 afterEach(async () => {
   for (const store of stores.splice(0)) await store.shutdown().catch(() => undefined);
   for (const redis of opened.splice(0)) redis.disconnect();
+  for (const relay of relays.splice(0)) await relay.close();
 });
 afterAll(() => admin.disconnect());
 
@@ -142,49 +143,25 @@ describe('SyncedRedisStore (RATE_LIMIT_SYNC_MS > 0) against real Redis', () => {
   });
 });
 
-/** A TCP relay to the test Redis that can be cut (Redis "down") and restored on the same port. */
-async function cuttableRedis(port: number) {
-  const { hostname, port: redisPort } = new URL(REDIS_URL);
-  const sockets = new Set<Socket>();
-  let server: Server | undefined;
-  const up = async () => {
-    server = createServer((client) => {
-      const upstream = createConnection(Number(redisPort || 6379), hostname);
-      for (const socket of [client, upstream]) {
-        sockets.add(socket);
-        socket.on('error', () => socket.destroy());
-        socket.on('close', () => sockets.delete(socket));
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    await new Promise<void>((resolve) => server!.listen(port, '127.0.0.1', resolve));
-  };
-  const down = async () => {
-    const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
-    for (const socket of sockets) socket.destroy();
-    await closed;
-  };
-  await up();
-  return { url: `redis://127.0.0.1:${port}`, up, down };
-}
-
 describe('SyncedRedisStore while Redis is down', () => {
   it('fails open as the per-request store does (increment throws: passOnStoreError serves), warns, and counts again once Redis is back', async () => {
-    const relay = await cuttableRedis(await freePort());
+    const { hostname, port } = new URL(REDIS_URL);
+    const relay = await startTcpProxy(hostname, Number(port || 6379));
+    relays.push(relay);
     const prefix = uniquePrefix();
     const failures: unknown[] = [];
-    const store = await replica(prefix, { url: relay.url, failures });
+    const store = await replica(prefix, { url: relay.via(REDIS_URL), failures });
     hits(store, 'user:down', 2);
     await store.sync();
     expect(await admin.get(`${prefix}user:down`)).toBe('2');
 
-    await relay.down();
+    relay.setMode('reset');
     store.increment('user:down');
     await store.sync();
     expect(failures.length).toBeGreaterThan(0);
     expect(() => store.increment('user:down')).toThrow(/unavailable/);
 
-    await relay.up();
+    relay.setMode('up');
     const deadline = Date.now() + 5000;
     while (Date.now() < deadline) {
       await store.sync();
@@ -196,8 +173,8 @@ describe('SyncedRedisStore while Redis is down', () => {
       }
     }
     await store.sync();
-    // The hit counted before the cut was lost with the failed round, as a failed INCR is today.
-    expect(await admin.get(`${prefix}user:down`)).toBe('3');
-    await relay.down();
+    // 2 before the cut + the hit after recovery; the round cut mid-way is either lost (as a failed
+    // INCR is today) or delivered by ioredis's resend on reconnect: never counted twice.
+    expect(['3', '4']).toContain(await admin.get(`${prefix}user:down`));
   });
 });
