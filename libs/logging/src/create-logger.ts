@@ -34,41 +34,12 @@ export const REDACT_PATHS = [
 ];
 
 /**
- * Lines to stdout are buffered and written asynchronously, at 4 KiB or every 250 ms, whichever
- * comes first: no write syscall per request line. flushLogs writes the buffer synchronously
- * (shutdown, fatal errors) and pino does the same on process exit, so no line is lost on an exit.
+ * stdout is pino's default destination, already asynchronous (SonicBoom, sync false): a line is
+ * handed to one write in flight and lines logged meanwhile go out together. A 4 KiB buffer
+ * (minLength) measured slower here (docs/benchmark.md, issue 24), so there is none. flushLogs
+ * writes what is pending synchronously (SIGTERM, a start failure, a crash); pino does on exit.
+ * A test's stream has nothing to flush.
  */
-export const LOG_BUFFER = { minLength: 4096, periodicFlushMs: 250 };
-
-/**
- * stdout through pino's asynchronous destination; `written` (pino's streamWrite hook) marks it
- * so a timer flushes a partial buffer only after lines were written (twice: a flush that falls
- * during a write is a no-op). The timer holds the destination weakly and stops with it.
- */
-function bufferedStdout() {
-  const destination = pino.destination({ dest: 1, sync: false, minLength: LOG_BUFFER.minLength });
-  const ref = new WeakRef(destination);
-  let flushesOwed = 0;
-  const timer = setInterval(() => {
-    const live = ref.deref();
-    if (!live) return clearInterval(timer);
-    if (flushesOwed === 0) return;
-    flushesOwed -= 1;
-    try {
-      live.flush();
-    } catch {
-      clearInterval(timer); // destroyed: nothing will be written to it again
-    }
-  }, LOG_BUFFER.periodicFlushMs);
-  timer.unref();
-  const written = (line: string) => {
-    flushesOwed = 2;
-    return line;
-  };
-  return { destination, written };
-}
-
-/** Writes the logger's buffered lines now, synchronously (a test's stream has nothing to flush). */
 export function flushLogs(logger: Logger): void {
   const stream = (logger as unknown as Record<symbol, { flushSync?: () => void } | undefined>)[pino.symbols.streamSym];
   try {
@@ -92,6 +63,5 @@ export function createLogger(options: LoggerOptions): Logger {
   if (options.pretty) {
     return pino({ ...config, transport: { target: 'pino-pretty', options: { colorize: true } } });
   }
-  const stdout = bufferedStdout();
-  return pino({ ...config, hooks: { streamWrite: stdout.written } }, stdout.destination);
+  return pino(config, pino.destination({ dest: 1, sync: false }));
 }
