@@ -1,4 +1,5 @@
 import type { CaseId } from './bench-cases';
+import { formatTargets, issueTargets, type TargetResult } from './bench-targets';
 import type { LoadResult } from './run-load';
 
 export interface CaseSummary {
@@ -34,7 +35,7 @@ export interface BenchReport {
   /** f/b: what the design card's floor (Redis + log line) leaves of c/b at best; c/f: the edge against that floor. */
   ratios: { cOverA: number; cOverB: number; dOverA: number; fOverB: number; cOverF: number };
   fixedRateP99: { a: number; c: number; differenceMs: number };
-  targets: { name: string; pass: boolean; detail: string }[];
+  targets: TargetResult[];
 }
 
 /** Medians, not means: one noisy run out of three must not move the result. */
@@ -65,8 +66,8 @@ function find(list: CaseSummary[], id: CaseId): CaseSummary {
 
 const round2 = (value: number) => Math.round(value * 100) / 100;
 
-/** Ratios and the targets from issue 12, derived from the medians of one run. */
-export function buildReport(base: Omit<BenchReport, 'ratios' | 'fixedRateP99' | 'targets'>): BenchReport {
+/** Ratios and the targets of issue 24 (bench-targets.ts), derived from the medians of one run. */
+export function buildReport(base: Omit<BenchReport, 'ratios' | 'fixedRateP99' | 'targets'>, uploadResultsFile?: string): BenchReport {
   const [a, b, f, c, d] = (['a', 'b', 'f', 'c', 'd'] as const).map((id) => find(base.throughput, id));
   const ratios = {
     cOverA: round2(c!.requestsPerSecond / a!.requestsPerSecond),
@@ -78,21 +79,12 @@ export function buildReport(base: Omit<BenchReport, 'ratios' | 'fixedRateP99' | 
   const fixedA = find(base.fixedRate, 'a').p99Ms;
   const fixedC = find(base.fixedRate, 'c').p99Ms;
   const fixedRateP99 = { a: fixedA, c: fixedC, differenceMs: round2(fixedC - fixedA) };
-  const ratioTarget = (name: string, value: number, min: number) => ({
-    name: `${name} ≥ ${min.toFixed(2)} (req/s)`,
-    pass: value >= min,
-    detail: `${name} = ${value.toFixed(2)}`,
+  const targets = issueTargets({
+    throughput: base.throughput,
+    fixedRate: base.fixedRate,
+    fixedRatePerSecond: base.settings.fixedRate,
+    uploadResultsFile,
   });
-  const targets = [
-    ratioTarget('c/b', ratios.cOverB, 0.8),
-    ratioTarget('c/a', ratios.cOverA, 0.5),
-    ratioTarget('d/a', ratios.dOverA, 0.3),
-    {
-      name: `c p99 within 3 ms of a at ${base.settings.fixedRate} req/s`,
-      pass: fixedRateP99.differenceMs <= 3,
-      detail: `c − a = ${fixedRateP99.differenceMs} ms`,
-    },
-  ];
   return { ...base, ratios, fixedRateP99, targets };
 }
 
@@ -137,6 +129,6 @@ export function formatReport(report: BenchReport): string {
     ...tableRows(report.fixedRate),
     `p99 a = ${report.fixedRateP99.a} ms, c = ${report.fixedRateP99.c} ms, difference c − a = ${report.fixedRateP99.differenceMs} ms`,
     '',
-    ...report.targets.map((target) => `${target.pass ? 'PASS' : 'MISS'}  ${target.name}  (${target.detail})`),
+    ...formatTargets(report.targets),
   ].join('\n');
 }

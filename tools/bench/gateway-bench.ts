@@ -107,7 +107,7 @@ async function main(): Promise<void> {
       settings: SETTINGS,
       throughput: BENCH_CASES.map((c) => summarize(c.id, c.label, throughput.get(c.id)!)),
       fixedRate: fixedCases.map((c) => summarize(c.id, c.label, fixed.get(c.id)!)),
-    });
+    }, join(RESULTS_DIR, 'upload-bench.json'));
     console.log(`\n${formatReport(report)}`);
     writeFileSync(join(RESULTS_DIR, 'gateway-bench.json'), `${JSON.stringify(report, null, 2)}\n`);
     console.log(`\nWritten to bench-results/gateway-bench.json`);

@@ -29,6 +29,8 @@ export interface EdgeAppDeps {
   logger: Logger;
   /** HTTP and rate-limit metrics (served on EDGE_METRICS_PORT by startServer). */
   metrics?: ServiceMetrics;
+  /** Runs on shutdown (the batched rate-limit stores send their last round). */
+  onClose?: (closer: () => Promise<void>) => void;
 }
 
 const labelRoute =
@@ -120,13 +122,15 @@ export function createApp(deps: EdgeAppDeps): Express {
   const routes = serviceRoutes(deps.config);
   const byService = upstreams(routes, deps);
   const onReject = deps.metrics ? countRateLimitRejections(deps.metrics.registry) : undefined;
-  const rateLimiter = createRateLimiter({ redis: deps.redis, logger: deps.logger, onReject, ipv6Prefix: deps.config.clients.ipv6Prefix, ...deps.config.rateLimit });
+  const rateLimiter = createRateLimiter({ redis: deps.redis, logger: deps.logger, onReject, onClose: deps.onClose, ipv6Prefix: deps.config.clients.ipv6Prefix, ...deps.config.rateLimit });
   // Its own, smaller per-IP budget: each uncached round calls every dependency.
   const healthLimiter = createRateLimiter({
     redis: deps.redis,
     logger: deps.logger,
     onReject,
+    onClose: deps.onClose,
     windowMs: deps.config.rateLimit.windowMs,
+    syncMs: deps.config.rateLimit.syncMs,
     max: deps.config.health.rateLimitMax,
     ipv6Prefix: deps.config.clients.ipv6Prefix,
     prefix: `${deps.config.rateLimit.prefix}health:`,

@@ -16,6 +16,8 @@ export function loadEdgeConfig(env?: Env) {
         RATE_LIMIT_MAX: positiveInt(100),
         RATE_LIMIT_WINDOW_MS: positiveInt(60_000),
         RATE_LIMIT_PREFIX: z.string().min(1).default('rl:'),
+        /** 0: one Redis round trip per request (exact); else local counts synced every this many ms (bounded overshoot). */
+        RATE_LIMIT_SYNC_MS: z.coerce.number().int().min(0).max(10_000).default(100),
         UPSTREAM_TIMEOUT_MS: positiveInt(30_000),
         /** GET /docs (Swagger UI) and /docs/openapi.json; false → 404. */
         SWAGGER_ENABLED: booleanFlag(true),
@@ -33,7 +35,7 @@ export function loadEdgeConfig(env?: Env) {
         limits: trafficLimits(parsed),
         docs: { enabled: parsed.SWAGGER_ENABLED, adminOnly: parsed.SWAGGER_ADMIN_ONLY },
         corsOrigins: parsed.CORS_ORIGINS,
-        rateLimit: { max: parsed.RATE_LIMIT_MAX, windowMs: parsed.RATE_LIMIT_WINDOW_MS, prefix: parsed.RATE_LIMIT_PREFIX },
+        rateLimit: { max: parsed.RATE_LIMIT_MAX, windowMs: parsed.RATE_LIMIT_WINDOW_MS, prefix: parsed.RATE_LIMIT_PREFIX, syncMs: parsed.RATE_LIMIT_SYNC_MS },
         upstreamTimeoutMs: parsed.UPSTREAM_TIMEOUT_MS,
         health: healthEndpointSettings(parsed),
       }),

@@ -17,7 +17,7 @@ export const edgeService: RunServiceOptions<EdgeConfig> = {
     const verifier = createVerifier(config.auth, jwksMetrics(metrics.registry));
     // Until Redis answers the limiter fails open; that is right in production, so it only waits briefly.
     if (!(await waitForRedis(redis, 3000))) logger.warn('Redis not ready; starting without rate limiting until it is');
-    return createApp({ config, redis, verifier, logger, metrics });
+    return createApp({ config, redis, verifier, logger, metrics, onClose });
   },
   server: edgeServerOptions,
 };

@@ -1,6 +1,6 @@
 import type { RequestListener } from 'node:http';
 import { loadConfigOrExit, type Env } from '@tp/config';
-import { createLogger, type Logger } from '@tp/logging';
+import { createLogger, flushLogs, type Logger } from '@tp/logging';
 import { createServiceMetrics, type ServiceMetrics } from '@tp/metrics';
 import { startServer, type RunningServer, type StartServerOptions } from './start-server';
 
@@ -63,6 +63,12 @@ async function assemble<C extends ServiceRuntimeConfig>(options: RunServiceOptio
 export async function runService<C extends ServiceRuntimeConfig>(options: RunServiceOptions<C>): Promise<RunningServer> {
   const config = loadConfigOrExit(() => options.loadConfig());
   const logger = createLogger({ service: options.name, level: config.logLevel, pretty: config.logPretty });
+  // A crash still ends with its reason and every buffered line written; Node's own handling
+  // (stack on stderr, exit 1) is unchanged: a monitor, not a handler.
+  process.on('uncaughtExceptionMonitor', (err, origin) => {
+    logger.fatal({ err, origin }, 'Uncaught exception, exiting');
+    flushLogs(logger);
+  });
   try {
     const { app, metrics, closers, server, metricsPort } = await assemble(options, config, logger);
     return await startServer(app, {
@@ -76,6 +82,7 @@ export async function runService<C extends ServiceRuntimeConfig>(options: RunSer
     });
   } catch (err) {
     logger.fatal({ err }, 'Could not start');
+    flushLogs(logger);
     process.exit(1);
   }
 }

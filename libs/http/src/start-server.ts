@@ -2,7 +2,7 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { answerClientErrors } from './client-errors';
 import { capConnections } from './connection-cap';
-import type { Logger } from '@tp/logging';
+import { flushLogs, type Logger } from '@tp/logging';
 import { startMetricsServer, type Registry } from '@tp/metrics';
 
 export interface StartServerOptions {
@@ -98,9 +98,14 @@ export async function startServer(app: RequestListener, options: StartServerOpti
   if (options.handleSignals) {
     const onSignal = (signal: NodeJS.Signals) => {
       options.logger.info({ signal }, 'Shutting down');
+      // The buffered log lines (the last requests, this one) are written before the process ends.
+      const exit = (code: number) => {
+        flushLogs(options.logger);
+        process.exit(code);
+      };
       close().then(
-        () => process.exit(0),
-        () => process.exit(1),
+        () => exit(0),
+        () => exit(1),
       );
     };
     process.once('SIGTERM', onSignal);

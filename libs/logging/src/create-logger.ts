@@ -33,6 +33,22 @@ export const REDACT_PATHS = [
   '*.secret',
 ];
 
+/**
+ * stdout is pino's default destination, already asynchronous (SonicBoom, sync false): a line is
+ * handed to one write in flight and lines logged meanwhile go out together. A 4 KiB buffer
+ * (minLength) measured slower here (docs/benchmark.md, issue 24), so there is none. flushLogs
+ * writes what is pending synchronously (SIGTERM, a start failure, a crash); pino does on exit.
+ * A test's stream has nothing to flush.
+ */
+export function flushLogs(logger: Logger): void {
+  const stream = (logger as unknown as Record<symbol, { flushSync?: () => void } | undefined>)[pino.symbols.streamSym];
+  try {
+    stream?.flushSync?.();
+  } catch {
+    // A destination already closed (or not open yet) has nothing left to write.
+  }
+}
+
 export function createLogger(options: LoggerOptions): Logger {
   const config: pino.LoggerOptions = {
     level: options.level,
@@ -47,5 +63,5 @@ export function createLogger(options: LoggerOptions): Logger {
   if (options.pretty) {
     return pino({ ...config, transport: { target: 'pino-pretty', options: { colorize: true } } });
   }
-  return pino(config);
+  return pino(config, pino.destination({ dest: 1, sync: false }));
 }

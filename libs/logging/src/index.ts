@@ -1,4 +1,4 @@
-export { createLogger, REDACT_PATHS, type LoggerOptions } from './create-logger';
+export { createLogger, flushLogs, REDACT_PATHS, type LoggerOptions } from './create-logger';
 export { createRequestLogger } from './request-logger';
 export { redactUrl } from './redact-url';
 export {

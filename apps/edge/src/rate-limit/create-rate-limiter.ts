@@ -6,17 +6,22 @@ import { TooManyRequestsError } from '@tp/errors';
 import { clientKey } from '@tp/http';
 import type { Logger } from '@tp/logging';
 import { ResilientRedisStore } from './resilient-redis-store';
+import { SyncedRedisStore } from './synced-redis-store';
 
 export interface RateLimiterOptions {
   redis: Redis;
   max: number;
   windowMs: number;
   prefix: string;
+  /** RATE_LIMIT_SYNC_MS: 0 is one Redis call per request (exact); else local counts synced every syncMs. */
+  syncMs: number;
   logger: Logger;
   /** CLIENT_IPV6_PREFIX: an IPv6 client is its whole network of this size (clientKey, libs/http). */
   ipv6Prefix: number;
   /** Called for every rejected request (the rate_limit_rejections_total metric). */
   onReject?: (keyType: 'user' | 'ip') => void;
+  /** Registers the store's last round on shutdown (batched mode), so no counted hit stays local. */
+  onClose?: (closer: () => Promise<void>) => void;
 }
 
 /** A warning per failure burst, not per request, while Redis is down. */
@@ -30,13 +35,13 @@ function throttledWarning(logger: Logger, intervalMs = 10_000) {
   };
 }
 
-/**
- * 100 requests per minute per client (configurable), counted in Redis so every edge
- * replica shares the count. Keyed by user id when authenticated, else by client IP.
- */
-export function createRateLimiter(options: RateLimiterOptions): RequestHandler {
-  const warn = throttledWarning(options.logger);
-  const store = new ResilientRedisStore(
+function createStore(options: RateLimiterOptions, warn: (err: unknown) => void) {
+  if (options.syncMs > 0) {
+    const synced = new SyncedRedisStore({ redis: options.redis, prefix: options.prefix, syncMs: options.syncMs, onFailure: warn });
+    options.onClose?.(() => synced.shutdown());
+    return synced;
+  }
+  return new ResilientRedisStore(
     () =>
       new RedisStore({
         prefix: options.prefix,
@@ -45,6 +50,16 @@ export function createRateLimiter(options: RateLimiterOptions): RequestHandler {
       }),
     warn,
   );
+}
+
+/**
+ * 100 requests per minute per client (configurable), counted in Redis so every edge
+ * replica shares the count (per request, or batched every RATE_LIMIT_SYNC_MS: SyncedRedisStore).
+ * Keyed by user id when authenticated, else by client IP.
+ */
+export function createRateLimiter(options: RateLimiterOptions): RequestHandler {
+  const warn = throttledWarning(options.logger);
+  const store = createStore(options, warn);
   return rateLimit({
     windowMs: options.windowMs,
     limit: options.max,
