@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { context as otelContext, isSpanContextValid, trace, type Context, type Span, type TextMapPropagator, type TextMapSetter } from '@opentelemetry/api';
+import { context as otelContext, isSpanContextValid, trace, type Context, type Span, type TextMapGetter, type TextMapPropagator, type TextMapSetter } from '@opentelemetry/api';
 import { parseTraceParent, W3CTraceContextPropagator } from '@opentelemetry/core';
 import type { ReadableSpan, Span as SdkSpan, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { redactUrl } from '@tp/logging';
@@ -46,7 +46,7 @@ export class InjectOnlyPropagator implements TextMapPropagator {
   inject(context: Context, carrier: unknown, setter: TextMapSetter): void {
     this.w3c.inject(context, carrier, setter);
   }
-  extract(context: Context): Context {
+  extract(context: Context, _carrier: unknown, _getter: TextMapGetter): Context {
     return context;
   }
   fields(): string[] {
