@@ -106,8 +106,10 @@ describe('deploy/k8s config, read by the real service configs', () => {
     const sources = [...envFiles, ...['edge', 'user', 'upload', 'billing', 'flags'].map((app) => `apps/${app}/src/config.ts`)];
     expect(envFiles).toEqual(expect.arrayContaining(['libs/config/src/env-schemas.ts', 'libs/feature-flags/src/flag-env.ts', 'apps/edge/src/edge-env.ts']));
     const schemaText = sources.map((file) => readFileSync(join(REPO_ROOT, file), 'utf8')).join('\n');
-    // Ports and upstream URLs are named in the manifest; APP_ENTRY is the bundle the image's CMD runs.
-    const known = new Set(['APP_ENTRY', ...SERVICES.flatMap((spec) => [spec.port.variable, spec.metricsPort.variable, 'upstreamVariable' in spec ? spec.upstreamVariable : ''])]);
+    // Ports and upstream URLs are named in the manifest; APP_ENTRY is the bundle the image's CMD runs;
+    // the OpenTelemetry SDK reads its own OTEL_* variables (docs/observability.md).
+    const sdkReads = ['OTEL_EXPORTER_OTLP_PROTOCOL', 'OTEL_TRACES_SAMPLER', 'OTEL_TRACES_SAMPLER_ARG'];
+    const known = new Set(['APP_ENTRY', ...sdkReads, ...SERVICES.flatMap((spec) => [spec.port.variable, spec.metricsPort.variable, 'upstreamVariable' in spec ? spec.upstreamVariable : ''])]);
     const names = new Set(byKind(objects, 'Deployment').flatMap((object) => Object.keys(containerEnv(object))));
     const unknown = [...names].filter((name) => !known.has(name) && !new RegExp(`\\b${name}:`).test(schemaText));
     expect(unknown).toEqual([]);

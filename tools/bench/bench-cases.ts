@@ -5,7 +5,7 @@ import { freePort, keycloakEnvFor, TEST_PASSWORD } from '@tp/testing';
 import { spawnApp, spawnBenchServer, spawnBuilt, type BenchProcess } from './spawn-bench-process';
 import { BENCH_BUNDLE_DIR } from './build-bench-bundles';
 
-export type CaseId = 'a' | 'b' | 'f' | 'c' | 'd';
+export type CaseId = 'a' | 'b' | 'f' | 'c' | 'd' | 'c-t10' | 'c-t100';
 
 export interface BenchContext {
   idp: DevIdentityProvider;
@@ -95,26 +95,52 @@ function proxyOverUpstream(id: CaseId, label: string, server: string, floor = fa
   };
 }
 
-const edgeOverUpstream: BenchCase = {
-  id: 'c',
-  label: 'edge full chain → trivial upstream',
-  start: async (ctx, runName, nodeFlags = {}) => {
-    const upstream = await spawnBenchServer('trivial-upstream');
-    const logFile = join(ctx.logDir, `${runName}-edge.log`);
-    const edge = await spawnApp('edge', await edgeEnv(ctx, upstream.url), { logFile, nodeFlags: nodeFlags['edge'] });
-    return {
-      url: `${edge.url}${PROFILE_PATH}`,
-      headers: await authHeaders(ctx),
-      measured: { edge },
-      logs: { edge: logFile },
-      stop: async () => {
-        await edge.stop();
-        await upstream.stop();
-        return countRequestLines(logFile);
-      },
-    };
-  },
-};
+/** Tracing on (libs/telemetry): OTLP/HTTP protobuf to a local sink, the edge's roots sampled by `ratio`. */
+async function tracingEnv(ratio: number): Promise<{ env: Record<string, string>; sink: BenchProcess }> {
+  const sink = await spawnBenchServer('otlp-sink');
+  const env = {
+    OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+    OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+    OTEL_TRACES_SAMPLER_ARG: String(ratio),
+  };
+  return { env, sink };
+}
+
+/** (c), and the same chain with tracing at a sampling ratio (the "tracing cost" rows). */
+function edgeOverUpstreamCase(id: CaseId, label: string, sampling?: number): BenchCase {
+  return {
+    id,
+    label,
+    start: async (ctx, runName, nodeFlags = {}) => {
+      const upstream = await spawnBenchServer('trivial-upstream');
+      const tracing = sampling === undefined ? undefined : await tracingEnv(sampling);
+      const logFile = join(ctx.logDir, `${runName}-edge.log`);
+      const edge = await spawnApp('edge', { ...(await edgeEnv(ctx, upstream.url)), ...tracing?.env }, { logFile, nodeFlags: nodeFlags['edge'] });
+      return {
+        url: `${edge.url}${PROFILE_PATH}`,
+        headers: await authHeaders(ctx),
+        measured: { edge },
+        logs: { edge: logFile },
+        stop: async () => {
+          await edge.stop();
+          await upstream.stop();
+          await tracing?.sink.stop();
+          return countRequestLines(logFile);
+        },
+      };
+    },
+  };
+}
+
+const edgeOverUpstream = edgeOverUpstreamCase('c', 'edge full chain → trivial upstream');
+
+/** Case (c) with tracing off, at 10 % and at 100 % sampling (`BENCH_TRACING=1 npm run bench` runs only these). */
+export const TRACING_CASES: BenchCase[] = [
+  edgeOverUpstream,
+  edgeOverUpstreamCase('c-t10', 'edge full chain, tracing 10 % → OTLP sink', 0.1),
+  edgeOverUpstreamCase('c-t100', 'edge full chain, tracing 100 % → OTLP sink', 1),
+];
 
 const edgeOverUserService: BenchCase = {
   id: 'd',

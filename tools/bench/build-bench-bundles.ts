@@ -6,8 +6,8 @@ import { buildSync } from 'esbuild';
 export const ROOT = join(__dirname, '..', '..');
 export const BENCH_BUNDLE_DIR = join(ROOT, 'dist', 'bench');
 
-/** The bench's own servers: the yardsticks (a), (b), (f), the upstream every proxy case points at, and S3 for bench:upload. */
-const BENCH_SERVERS = ['trivial-upstream', 'raw-proxy', 'express-proxy', 'floor-proxy', 's3-server'];
+/** The bench's own servers: the yardsticks (a), (b), (f), the upstream every proxy case points at, S3 for bench:upload, the OTLP sink. */
+const BENCH_SERVERS = ['trivial-upstream', 'raw-proxy', 'express-proxy', 'floor-proxy', 's3-server', 'otlp-sink'];
 
 /**
  * The bench measures what ships: `npm run build` (the esbuild bundles the images run),

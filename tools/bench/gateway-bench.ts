@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, ensureTemplateDatabase, loadTestConfig, startTestIdentityProvider } from '@tp/testing';
-import { BENCH_CASES, type BenchCase, type BenchContext, type CaseId } from './bench-cases';
+import { BENCH_CASES, TRACING_CASES, type BenchCase, type BenchContext, type CaseId } from './bench-cases';
 import { buildReport, formatReport, summarize, type BenchSettings } from './bench-report';
 import { buildBenchBundles, ROOT } from './build-bench-bundles';
 import { runPacedLoad } from './paced-load';
@@ -81,6 +81,19 @@ async function runRounds(ctx: BenchContext, cases: BenchCase[], mode: Mode): Pro
   return results;
 }
 
+const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)] ?? 0;
+
+/** The tracing cost rows: the edge's CPU µs/request with tracing off, at 10 % and at 100 % sampling. */
+async function tracingCost(ctx: BenchContext): Promise<Record<string, number>> {
+  console.log(`Tracing cost: ${SETTINGS.rounds} rounds of ${TRACING_CASES.map((c) => c.id).join(' ')} (edge → trivial upstream, OTLP sink)`);
+  const results = await runRounds(ctx, TRACING_CASES, 'throughput');
+  const edgeCpu = Object.fromEntries(TRACING_CASES.map((c) => [c.id, median(results.get(c.id)!.map((run) => run.cpuUsPerRequest?.['edge'] ?? 0))]));
+  const off = edgeCpu['c']!;
+  const row = (id: string, label: string) => `  ${label.padEnd(14)} ${String(edgeCpu[id]).padStart(5)} µs CPU/req (edge)${id === 'c' ? '' : `, +${(((edgeCpu[id]! - off) / off) * 100).toFixed(1)} % over off`}`;
+  console.log(['\nTracing cost (median of rounds):', row('c', 'off'), row('c-t10', '10 % sampled'), row('c-t100', '100 % sampled')].join('\n'));
+  return edgeCpu;
+}
+
 async function main(): Promise<void> {
   buildBenchBundles(['edge', 'user']);
   const testConfig = loadTestConfig();
@@ -92,6 +105,12 @@ async function main(): Promise<void> {
   const ctx: BenchContext = { idp, redisUrl: testConfig.TEST_REDIS_URL, databaseUrl: db.url, logDir, rateLimitMax: SETTINGS.rateLimitMax };
   const loadBefore = loadavg()[0]!;
   try {
+    // BENCH_TRACING=1: only the tracing cost rows (off / 10 % / 100 %).
+    if (process.env['BENCH_TRACING'] === '1') {
+      const tracing = await tracingCost(ctx);
+      writeFileSync(join(RESULTS_DIR, 'tracing-bench.json'), `${JSON.stringify({ date: new Date().toISOString(), loadAverage: { before: loadBefore, after: loadavg()[0]! }, settings: SETTINGS, edgeCpuUsPerRequest: tracing }, null, 2)}\n`);
+      return;
+    }
     console.log(`Throughput: ${SETTINGS.rounds} rounds of a b f c d (load average ${loadBefore.toFixed(1)})`);
     const throughput = await runRounds(ctx, BENCH_CASES, 'throughput');
     const fixedCases = BENCH_CASES.filter((benchCase) => benchCase.id === 'a' || benchCase.id === 'c');
@@ -109,7 +128,8 @@ async function main(): Promise<void> {
       fixedRate: fixedCases.map((c) => summarize(c.id, c.label, fixed.get(c.id)!)),
     }, join(RESULTS_DIR, 'upload-bench.json'));
     console.log(`\n${formatReport(report)}`);
-    writeFileSync(join(RESULTS_DIR, 'gateway-bench.json'), `${JSON.stringify(report, null, 2)}\n`);
+    const tracing = await tracingCost(ctx);
+    writeFileSync(join(RESULTS_DIR, 'gateway-bench.json'), `${JSON.stringify({ ...report, tracingEdgeCpuUsPerRequest: tracing }, null, 2)}\n`);
     console.log(`\nWritten to bench-results/gateway-bench.json`);
   } finally {
     await db.drop();

@@ -18,7 +18,12 @@ async function loadManifest() {
 }
 const { SERVICES } = await loadManifest();
 export const APPS = [...new Set(SERVICES.map((spec) => spec.app))];
-export const TARGETS = [...APPS, 'db'];
+export const TARGETS = [...APPS, 'db', 'telemetry'];
+/** Targets that are no app: the migrator and the tracing preload every service loads first. */
+const LIB_TARGETS = {
+  db: { outdir: 'dist/libs/db', entries: [{ name: 'migrate', entry: 'libs/db/src/cli/migrate.ts', nodeFlags: [] }] },
+  telemetry: { outdir: 'dist/libs/telemetry', entries: [{ name: 'register', entry: 'libs/telemetry/src/register.ts', nodeFlags: [] }] },
+};
 
 const bundleName = (bundle) => basename(bundle, '.js');
 
@@ -27,7 +32,7 @@ const bundleName = (bundle) => basename(bundle, '.js');
  * with: one per manifest entry of the app (the upload worker is its own process and bundle).
  */
 function entriesOf(target) {
-  if (target === 'db') return [{ name: 'migrate', entry: 'libs/db/src/cli/migrate.ts', nodeFlags: [] }];
+  if (target in LIB_TARGETS) return LIB_TARGETS[target].entries;
   return SERVICES.filter((spec) => spec.app === target).map((spec) => ({ name: bundleName(spec.bundle), entry: spec.entry, nodeFlags: spec.nodeFlags }));
 }
 
@@ -55,7 +60,7 @@ export async function bundleTarget(target, outRoot = ROOT) {
   const entries = entriesOf(target);
   const entryPoints = Object.fromEntries(entries.map(({ name, entry }) => [name, join(ROOT, entry)]));
   for (const entry of Object.values(entryPoints)) if (!existsSync(entry)) throw new Error(`No entry point at ${entry}`);
-  const outdir = isDb ? join(outRoot, 'dist/libs/db') : join(outRoot, 'dist/apps', target);
+  const outdir = join(outRoot, target in LIB_TARGETS ? LIB_TARGETS[target].outdir : join('dist/apps', target));
   rmSync(outdir, { recursive: true, force: true });
   const result = await build({
     entryPoints,

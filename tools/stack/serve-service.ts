@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { processEnv, SERVICES } from '@tp/config';
 
@@ -11,6 +11,8 @@ if (specs.length === 0) {
   process.stderr.write(`usage: tsx tools/stack/serve-service.ts <app>; apps: ${[...new Set(SERVICES.map((spec) => spec.app))].join(', ')}\n`);
   process.exit(1);
 }
+// The tracing preload the manifest's Node flags name.
+execFileSync(process.execPath, [join(ROOT, 'tools/build/build-app.mjs'), 'telemetry'], { cwd: ROOT, stdio: 'ignore' });
 const children = specs.map((spec) =>
   spawn(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'watch', '--clear-screen=false', ...spec.nodeFlags, join(ROOT, spec.entry)], {
     cwd: ROOT,

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { ConfigError, processEnv, SERVICES, serviceSpec, type ServiceSpec } from '@tp/config';
@@ -49,6 +49,8 @@ async function main(): Promise<void> {
   await ensureDatabaseExists(config.DATABASE_URL);
   await migrateDatabase(config.DATABASE_URL);
   say('migrations applied');
+  // The tracing preload every service loads (the manifest's Node flags); off unless OTEL_EXPORTER_OTLP_ENDPOINT is set.
+  execFileSync(process.execPath, [join(ROOT, 'tools/build/build-app.mjs'), 'telemetry'], { cwd: ROOT, stdio: 'ignore' });
   const idp = await startDevIdentityIfNeeded(config);
   if (idp) say(`dev identity provider (Keycloak stand-in) at ${idp.issuer}`);
   const s3 = await startDevS3IfNeeded();

@@ -4,4 +4,5 @@ export { configPiece, databaseConfig, keycloakConfig, redisConfig, servicePorts,
 export { loadServiceConfig, type EnvRule, type ServiceConfig, type ServiceConfigSpec } from './load-service-config';
 export { refuseInProduction } from './refuse-in-production';
 export { clientIdentityConfig, clientIdentityEnv, type ClientIdentitySettings } from './client-identity-env';
-export { SERVICES, UPSTREAMS, serviceSpec, type PortVariable, type ServiceName, type ServiceSpec, type UpstreamName } from './services';
+export { SERVICES, TELEMETRY_PRELOAD, UPSTREAMS, serviceSpec, type PortVariable, type ServiceName, type ServiceSpec, type UpstreamName } from './services';
+export { telemetryConfig, type TelemetrySettings } from './telemetry-env';

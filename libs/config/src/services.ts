@@ -24,11 +24,21 @@ export interface ServiceSpec {
   /** The edge's variable for this service's base URL; absent when the edge does not route to it. */
   readonly upstreamVariable?: string;
   /**
-   * Node/V8 flags the process always runs with, whoever starts it (never set at runtime). Each
-   * one's evidence is in docs/benchmark.md or docs/uploads.md; a flag without evidence goes.
+   * Node/V8 flags the process always runs with, whoever starts it (never set at runtime): the
+   * tracing preload, then V8 flags, each one's evidence in docs/benchmark.md or docs/uploads.md
+   * (a flag without evidence goes).
    */
   readonly nodeFlags: readonly string[];
 }
+
+/**
+ * The tracing preload (libs/telemetry/src/register.ts, bundled on its own by tools/build), relative
+ * to the root of the tree every launcher runs in (the checkout, the runtime tree, the image's
+ * /app). It loads before the app so its module hooks see the npm packages, and does nothing
+ * unless OTEL_EXPORTER_OTLP_ENDPOINT is set (docs/observability.md).
+ */
+export const TELEMETRY_PRELOAD = 'dist/libs/telemetry/register.js';
+const PRELOAD_FLAGS = ['--require', `./${TELEMETRY_PRELOAD}`] as const;
 
 /** In start order: the edge last, once its upstreams answer. */
 export const SERVICES = [
@@ -41,7 +51,7 @@ export const SERVICES = [
     metricsPort: { variable: 'USER_METRICS_PORT', default: 9401 },
     upstreamVariable: 'USER_SERVICE_URL',
     // Request objects must not be pretenured after a burst (their scavenges then take ~10× longer).
-    nodeFlags: ['--no-allocation-site-pretenuring'],
+    nodeFlags: [...PRELOAD_FLAGS, '--no-allocation-site-pretenuring'],
   },
   {
     name: 'flags',
@@ -51,7 +61,7 @@ export const SERVICES = [
     port: { variable: 'FLAGS_PORT', default: 4004 },
     metricsPort: { variable: 'FLAGS_METRICS_PORT', default: 9404 },
     upstreamVariable: 'FLAGS_SERVICE_URL',
-    nodeFlags: [],
+    nodeFlags: [...PRELOAD_FLAGS],
   },
   {
     name: 'billing',
@@ -61,7 +71,7 @@ export const SERVICES = [
     port: { variable: 'BILLING_PORT', default: 4003 },
     metricsPort: { variable: 'BILLING_METRICS_PORT', default: 9403 },
     upstreamVariable: 'BILLING_SERVICE_URL',
-    nodeFlags: [],
+    nodeFlags: [...PRELOAD_FLAGS],
   },
   {
     name: 'upload',
@@ -72,7 +82,7 @@ export const SERVICES = [
     metricsPort: { variable: 'UPLOAD_METRICS_PORT', default: 9402 },
     upstreamVariable: 'UPLOAD_SERVICE_URL',
     // A small young generation: upload bytes pass through short-lived buffers, RSS must stay flat.
-    nodeFlags: ['--max-semi-space-size=2'],
+    nodeFlags: [...PRELOAD_FLAGS, '--max-semi-space-size=2'],
   },
   {
     name: 'upload-worker',
@@ -81,7 +91,7 @@ export const SERVICES = [
     bundle: 'dist/apps/upload/worker.js',
     port: { variable: 'UPLOAD_WORKER_PORT', default: 4005 },
     metricsPort: { variable: 'UPLOAD_WORKER_METRICS_PORT', default: 9405 },
-    nodeFlags: [],
+    nodeFlags: [...PRELOAD_FLAGS],
   },
   {
     name: 'edge',
@@ -90,7 +100,7 @@ export const SERVICES = [
     bundle: 'dist/apps/edge/main.js',
     port: { variable: 'EDGE_PORT', default: 4000 },
     metricsPort: { variable: 'EDGE_METRICS_PORT', default: 9400 },
-    nodeFlags: [],
+    nodeFlags: [...PRELOAD_FLAGS],
   },
 ] as const satisfies readonly ServiceSpec[];
 

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { context as otelContext, trace } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 
 /** Per-request state reachable from any code running on behalf of the request. */
@@ -32,14 +33,28 @@ export function setRequestUser(userId: string): void {
   if (context) context.userId = userId;
 }
 
+interface LineFields {
+  requestId?: string;
+  userId?: string;
+  trace_id?: string;
+  span_id?: string;
+}
+
 /**
  * pino `mixin` (configured once in createLogger): any line logged while a request runs
- * carries its requestId (and userId once known), without a child logger per request.
+ * carries its requestId (and userId once known), without a child logger per request, and any
+ * line logged inside a span its trace_id and span_id (one context lookup when tracing is off).
  */
-export function requestContextFields(): { requestId?: string; userId?: string } {
+export function requestContextFields(): LineFields {
   const context = storage.getStore();
-  if (!context) return {};
-  return context.userId ? { requestId: context.requestId, userId: context.userId } : { requestId: context.requestId };
+  const fields: LineFields = context ? (context.userId ? { requestId: context.requestId, userId: context.userId } : { requestId: context.requestId }) : {};
+  const span = trace.getSpan(otelContext.active());
+  if (span) {
+    const { traceId, spanId } = span.spanContext();
+    fields.trace_id = traceId;
+    fields.span_id = spanId;
+  }
+  return fields;
 }
 
 /** Kept for callers written before the mixin: the base logger already tags lines with the request. */

@@ -25,3 +25,4 @@ export { ISO_TIMESTAMP, UUID } from './matchers';
 export { testFlagClient, testFlags, type TestFlags } from './test-flag-client';
 export { composeRedisAclRules, createComposeAclUser, type AclUser } from './compose-redis-acl';
 export { startTestStack, type StackService, type TestStack, type TestStackOptions } from './test-stack';
+export { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './otlp-receiver';

@@ -1,5 +1,6 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { queueTelemetry } from '@tp/telemetry';
 import type { UploaderTier } from '../uploads/uploader-tier';
 
 export interface ProcessingJob {
@@ -26,7 +27,7 @@ export class ProcessingQueue {
     private readonly redis: Redis,
     private readonly settings: QueueSettings,
   ) {
-    this.queue = new Queue<ProcessingJob>(settings.name, { connection: redis, prefix: settings.prefix });
+    this.queue = new Queue<ProcessingJob>(settings.name, { connection: redis, prefix: settings.prefix, telemetry: queueTelemetry() });
     // Errors surface on the add() calls; an idle reconnect must not crash the process.
     this.queue.on('error', () => undefined);
   }

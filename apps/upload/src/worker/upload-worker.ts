@@ -1,6 +1,7 @@
 import { UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '@tp/logging';
+import { queueTelemetry } from '@tp/telemetry';
 import type { ProcessingJob, QueueSettings } from '../queue/processing-queue';
 import type { ObjectStorage } from '../storage/object-storage';
 import type { UploadStore } from '../uploads/upload-store';
@@ -25,6 +26,7 @@ export function createUploadWorker(deps: UploadWorkerDeps): Worker<ProcessingJob
     prefix: deps.queue.prefix,
     concurrency: deps.concurrency,
     autorun: deps.autorun ?? true,
+    telemetry: queueTelemetry(),
     // A job whose worker died is picked up again after one stalled check, at most twice.
     stalledInterval: 30_000,
     maxStalledCount: 2,

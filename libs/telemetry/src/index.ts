@@ -1,0 +1,2 @@
+export { ERROR_CODE_ATTRIBUTE, tagServerSpan } from './span-fields';
+export { queueTelemetry } from './queue-telemetry';
