@@ -260,7 +260,7 @@ describe('applyPaddleEvent (real Postgres)', () => {
     const data = subscriptionData({ custom_data: { userId } });
     await apply(subscriptionEvent(data));
     const [moved, failed] = [id('ctm'), id('ctm')];
-    const { custom_data: _claim, ...unclaimed } = { ...data, customer_id: moved };
+    const { custom_data: _claim, ...unclaimed } = { ...data, customer_id: moved } as Record<string, unknown>;
     const updated = await apply(subscriptionEvent(unclaimed, { type: 'subscription.updated', at: '2026-04-02T10:00:00Z' }));
     expect(updated.result).toMatchObject({ outcome: 'applied', userId });
     const payment = subscriptionEvent({ id: id('txn'), status: 'past_due', customer_id: failed, subscription_id: data.id }, { type: 'transaction.payment_failed' });
