@@ -28,6 +28,10 @@ const config = {
     'libs/http/src/client-key.ts',
     'apps/edge/src/security/upstream-headers.ts',
   ],
+  // Reuse the results of unchanged mutants and tests from the committed file, so a clean clone
+  // (CI) tests only what changed; `npm run mutation -- --force` reruns all and rewrites it.
+  incremental: true,
+  incrementalFile: 'tools/mutation/stryker-incremental.json',
   // 2 cores in CI; the machine is shared while developing.
   concurrency: 2,
   thresholds: { high: 95, low: 90, break: 90 },

@@ -110,6 +110,7 @@ describe('redactUrl', () => {
 
   it('keeps a parameter without a value and empty pairs as they are', () => {
     expect(redactUrl('/x?token&&a=1;;')).toBe('/x?token&&a=1;;');
+    expect(redactUrl('/x?token[]&auth[]')).toBe('/x?token[]&auth[]');
     expect(redactUrl('/x?token=')).toBe('/x?token=[REDACTED]');
   });
 
@@ -146,7 +147,65 @@ describe('redactUrl', () => {
     const before = `/${'a'.repeat(MAX_LOGGED_URL_LENGTH - 10)}/`;
     expect(redactUrl(`${before}xeyJ${'c'.repeat(50)}`)).toBe(`${before}…[cut from ${before.length + 54} chars]`);
     // Every run character: letters, digits, `_`, `-` and `.`.
-    const run = `zZ09_-.eyJ${'c'.repeat(MAX_LOGGED_URL_LENGTH)}`;
+    const run = `aAzZ09_-.eyJ${'c'.repeat(MAX_LOGGED_URL_LENGTH)}`;
     expect(redactUrl(`/p/${run}`)).toBe(`/p/…[cut from ${run.length + 3} chars]`);
+  });
+
+  it('redacts a token whose name holds a malformed escape beside well-formed ones', () => {
+    // decodeURIComponent throws on `%E0` (a lone UTF-8 lead byte) and on `%`; the escapes around them still count.
+    expect(redactUrl('/x?%74oken[%E0]=secret-value')).toBe('/x?%74oken[%E0]=[REDACTED]');
+    expect(redactUrl('/x?%74%6F%6B%65%6E[%]=secret-value')).toBe('/x?%74%6F%6B%65%6E[%]=[REDACTED]');
+    expect(redactUrl('/x?%74%6f%6b%65%6e.%zz=secret-value')).toBe('/x?%74%6f%6b%65%6e.%zz=[REDACTED]');
+    // Decoded byte by byte, then again: `%2574` is `%74` after the first round.
+    expect(redactUrl('/x?%2574oken[%]=secret-value')).toBe('/x?%2574oken[%]=[REDACTED]');
+  });
+
+  it('decodes a name at most three times, so a deeply nested name costs bounded work', () => {
+    expect(redactUrl('/x?%25252574oken=secret-value')).toBe('/x?%25252574oken=secret-value');
+  });
+
+  it('reads each name part between brackets and dots, and no part that only contains a secret word', () => {
+    expect(redactUrl('/x?a.b[password]=1&[token]=2&x[]=3&tokens[a]=4')).toBe('/x?a.b[password]=[REDACTED]&[token]=[REDACTED]&x[]=3&tokens[a]=4');
+  });
+
+  it('counts the five JWT header characters from the eyJ, not from the start of its part', () => {
+    expect(redactUrl('/f/abceyJabcde.fghij.k')).toBe('/f/abc[REDACTED]');
+    expect(redactUrl('/f/abceyJabcd.fghij.k')).toBe('/f/abceyJabcd.fghij.k');
+  });
+
+  it('keeps the dotted parts before a JWT in the same run', () => {
+    expect(redactUrl(`/v/example.domain.com.${JWT}`)).toBe('/v/example.domain.com.[REDACTED]');
+  });
+
+  it('keeps a whole run that ends right at the cut, even one holding eyJ', () => {
+    const head = `/${'a'.repeat(MAX_LOGGED_URL_LENGTH - 4)}eyJ`;
+    expect(redactUrl(`${head}/${'b'.repeat(100)}`)).toBe(`${head}…[cut from ${head.length + 101} chars]`);
+  });
+
+  it('drops a split run for an eyJ in that run only, not for one elsewhere in the URL', () => {
+    const url = `/eyJ/${'a'.repeat(MAX_LOGGED_URL_LENGTH + 100)}`;
+    expect(redactUrl(url)).toBe(`${url.slice(0, MAX_LOGGED_URL_LENGTH)}…[cut from ${url.length} chars]`);
+  });
+
+  it.each([
+    ['`=`', '/p?a='],
+    ['`~`', '/p/~'],
+    ['`@`', '/p/@'],
+    ['`[`', '/p/['],
+  ])('ends a split run at %s, which is no run character', (_label, before) => {
+    const url = `${before}xeyJ${'c'.repeat(MAX_LOGGED_URL_LENGTH)}`;
+    expect(redactUrl(url)).toBe(`${before}…[cut from ${url.length} chars]`);
+  });
+
+  it('gives the same answer on each fast path as on the general path', () => {
+    // A name with nothing to decode, and the same name encoded.
+    expect([redactUrl('/x?token=v&tokens=v'), redactUrl('/x?%74oken=v&%74okens=v')]).toEqual(['/x?token=[REDACTED]&tokens=v', '/x?%74oken=[REDACTED]&%74okens=v']);
+    // Nothing that could hold a credential, then the same with an empty query or fragment or a lone eyJ.
+    expect(['/a/b', '/a/b?', '/a/b#', '/a/eyJ'].map(redactUrl)).toEqual(['/a/b', '/a/b?', '/a/b#', '/a/eyJ']);
+    // No `@`, and an `@` that is no userinfo.
+    expect(['/a?b=1', '/a?b=1@c', 'http://h/a@b'].map(redactUrl)).toEqual(['/a?b=1', '/a?b=1@c', 'http://h/a@b']);
+    // A URL of exactly the cap, and one a character over.
+    const capped = `/${'a'.repeat(MAX_LOGGED_URL_LENGTH - 1)}`;
+    expect([redactUrl(capped), redactUrl(`${capped}a`)]).toEqual([capped, `${capped}…[cut from ${MAX_LOGGED_URL_LENGTH + 1} chars]`]);
   });
 });

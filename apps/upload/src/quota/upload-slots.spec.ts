@@ -63,4 +63,17 @@ describe('UploadSlots (real Redis)', () => {
     expect(await alive.inFlight('user:crash')).toBe(0);
     expect(await alive.acquire('user:crash', 1)).toBeDefined();
   });
+
+  it('stops counting an expired slot while the same owner’s live upload keeps the key', async () => {
+    const crashed = connect();
+    expect(await new UploadSlots(crashed, { prefix, ttlMs: 300 }).acquire('user:mixed', 2)).toBeDefined();
+    crashed.disconnect();
+    const alive = new UploadSlots(connect(), { prefix, ttlMs: 5000 });
+    const held = await alive.acquire('user:mixed', 2);
+    expect(await alive.inFlight('user:mixed')).toBe(2);
+    await pause(1400);
+    expect(await alive.inFlight('user:mixed')).toBe(1);
+    await held!.release();
+    expect(await alive.inFlight('user:mixed')).toBe(0);
+  });
 });

@@ -22,6 +22,10 @@ redis.call('ZADD', KEYS[1], now + tonumber(ARGV[1]), ARGV[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[1])
 return 1`;
 
+/** KEYS[1]; the owner's entries that have not expired yet (by the same clock as ACQUIRE). */
+const IN_FLIGHT = `${NOW_MS}
+return redis.call('ZCOUNT', KEYS[1], '(' .. now, '+inf')`;
+
 export interface UploadSlotsOptions {
   /** Key prefix (UPLOAD_SLOT_PREFIX). */
   prefix: string;
@@ -78,8 +82,6 @@ export class UploadSlots {
   /** Uploads `owner` has in flight now (expired entries do not count). */
   async inFlight(owner: string): Promise<number> {
     const key = `${this.options.prefix}${owner}`;
-    const [seconds, micros] = await this.redis.time();
-    const nowMs = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
-    return this.redis.zcount(key, `(${nowMs}`, '+inf');
+    return Number(await this.redis.eval(IN_FLIGHT, 1, key));
   }
 }
