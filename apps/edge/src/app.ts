@@ -12,6 +12,7 @@ import { edgeHealthChecks } from './health/edge-health-checks';
 import { countRateLimitRejections } from './metrics/rate-limit-metrics';
 import { createServiceProxy } from './proxy/create-service-proxy';
 import { authenticateCountingFailures } from './rate-limit/count-unauthorized';
+import { countedUnless } from './rate-limit/counted-unless';
 import { createRateLimiter } from './rate-limit/create-rate-limiter';
 import { bufferBody } from './limits/buffer-body';
 import { hasBody, requestDeadlines } from './limits/request-deadlines';
@@ -104,7 +105,7 @@ function routeChain(route: ServiceRoute, deps: EdgeAppDeps, rateLimiter: Request
         : authenticate(deps.verifier, route.auth),
     );
   }
-  if (route.rateLimited) chain.push(rateLimiter);
+  if (route.rateLimited) chain.push(route.uncounted ? countedUnless(route.uncounted, rateLimiter) : rateLimiter);
   // Only a complete request takes an upstream slot (uploads stream, bounded by their idle limit).
   if (!route.streaming) chain.push(bufferBody(deps.config.limits.maxBodyBytes));
   chain.push(dispatch(upstream));
