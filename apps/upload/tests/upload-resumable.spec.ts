@@ -83,6 +83,20 @@ describe('resumable uploads (tus 1.0) through the edge, on moto', () => {
     await readyWith(run.id, sha256(file), file.length);
   }, 240_000);
 
+  it('has the worker’s sweep finish an upload whose finish never queued it, and re-queue one whose job is gone', async () => {
+    const file = randomBytes(12 * MB);
+    const { id } = await tusUpload(stack, stack.tokens.premium, file);
+    await readyWith(id, sha256(file), file.length);
+    const longAgo = new Date(Date.now() - 120_000);
+    const db = stack.stack.db.database.db;
+    // A replica killed after the last byte was stored, before it measured and queued the file.
+    await db.update(uploads).set({ status: 'uploading', sha256: null, size: null, updatedAt: longAgo }).where(eq(uploads.id, id));
+    await readyWith(id, sha256(file), file.length);
+    // Queued, but the job never reached the queue (its job id is taken by the finished one).
+    await db.update(uploads).set({ status: 'queued', updatedAt: longAgo }).where(eq(uploads.id, id));
+    await readyWith(id, sha256(file), file.length);
+  }, 180_000);
+
   it('refuses a FREE 20 MB upload at creation with 413, before any byte', async () => {
     const before = await stack.bucketContents();
     const reply = await create(20 * MB, stack.tokens.free);

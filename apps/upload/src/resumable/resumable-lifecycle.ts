@@ -61,6 +61,8 @@ export class ResumableLifecycle {
       await withDatabase(() => this.deps.uploads.markQueued([id]));
     }
     try {
+      // A live job (the same finish running twice) is enough; a finished one would swallow the new job.
+      if (await this.hasJob(id)) return;
       await this.deps.queue.enqueue(id, row.tier as UploaderTier, requestId);
     } catch (err) {
       // The row stays queued: the resumable sweep enqueues it again.
@@ -82,9 +84,16 @@ export class ResumableLifecycle {
     for (const key of [id, ...sideObjectKeys(id)]) await this.deps.storage.remove(key);
   }
 
-  /** Whether the processing queue holds a job for the upload (waiting, running or retrying). */
+  /**
+   * Whether the processing queue holds a live job for the upload (waiting, running or retrying).
+   * A finished job of a row still `queued` is removed: BullMQ would ignore a new one with its id.
+   */
   async hasJob(id: string): Promise<boolean> {
-    return (await this.deps.queue.queue.getJob(id)) !== undefined;
+    const job = await this.deps.queue.queue.getJob(id);
+    if (!job) return false;
+    if (!(await job.isCompleted()) && !(await job.isFailed())) return true;
+    await job.remove();
+    return false;
   }
 
   /** Whether the stored upload has all its declared bytes (tus finished writing it). */

@@ -79,9 +79,13 @@ function create(deps: ResumableRouteDeps): RequestHandler {
   return async (req, res, next) => {
     const created = await deps.service.create(requireIdentity(req), req.ip ?? 'unknown', req.headers);
     createdIds.set(req, created.id);
-    // Not created after all (tus refused, the client left): the reservation stops counting.
-    res.once('finish', () => {
-      if (res.statusCode !== 201) void deps.service.abandon(created.id).catch((err: unknown) => req.log.warn({ err }, 'Could not release a reservation'));
+    // Not created after all (tus refused, the client left before its Location): the reservation
+    // stops counting and whatever tus had put in S3 goes.
+    res.once('close', () => {
+      if (res.writableFinished && res.statusCode === 201) return;
+      void Promise.all([deps.service.abandon(created.id), deps.lifecycle.removeObjects(created.id)]).catch((err: unknown) =>
+        req.log.warn({ err, id: created.id }, 'Could not release an abandoned resumable upload'),
+      );
     });
     if (hasBody(req)) await holdUploadSlot(deps.slots, req, res, created.context);
     next();
