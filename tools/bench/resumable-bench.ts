@@ -82,7 +82,13 @@ export async function resumableCase(env: Record<string, string>, token: string, 
     },
     { logFile: join(ROOT, 'bench-results', 'upload-bench-resumable.log') },
   );
-  const edge = await spawnApp('edge', { ...env, UPLOAD_SERVICE_URL: upload.url, RATE_LIMIT_PREFIX: `rl:bench:${stamp}:`, EDGE_METRICS_PORT: String(await freePort()) });
+  const edge = await spawnApp('edge', {
+    ...env,
+    UPLOAD_SERVICE_URL: upload.url,
+    CORS_ORIGINS: 'https://app.example.com',
+    RATE_LIMIT_PREFIX: `rl:bench:${stamp}:`,
+    EDGE_METRICS_PORT: String(await freePort()),
+  });
   const results: ResumableResult[] = [];
   try {
     const file = randomBytes(sizeMb * MB);
