@@ -1,15 +1,14 @@
 import type { Request, RequestHandler } from 'express';
 
 /**
- * The rate limiter for every request but those `uncounted` picks, which pass without a hit (and
- * without the RateLimit headers: they spend nothing). One limiter, one bucket per client.
+ * Requests `failuresOnlyFor` picks go through `failuresOnly` (a limiter on the same bucket that
+ * gives a request back when it answers < 400), every other request through `counted`. An accepted
+ * resumable PATCH spends nothing; a refused one (404, 409, 410, 413) spends like any call, so a
+ * flood of PATCHes still runs out of the client's requests per minute.
  */
-export function countedUnless(uncounted: (req: Request) => boolean, rateLimiter: RequestHandler): RequestHandler {
-  return (req, res, next) => {
-    if (uncounted(req)) {
-      next();
-      return;
-    }
-    return rateLimiter(req, res, next);
-  };
+export function countedUnless(
+  failuresOnlyFor: (req: Request) => boolean,
+  limiters: { counted: RequestHandler; failuresOnly: RequestHandler },
+): RequestHandler {
+  return (req, res, next) => (failuresOnlyFor(req) ? limiters.failuresOnly : limiters.counted)(req, res, next);
 }

@@ -16,14 +16,14 @@ export interface ServiceRoute {
    * Otherwise the edge reads the (small) body first, within EDGE_BODY_TIMEOUT_MS.
    */
   streaming?: boolean;
-  /** Requests of this route the rate limiter lets through uncounted (countedUnless). */
-  uncounted?: (req: Request) => boolean;
+  /** Requests of this route that spend a request only when answered ≥ 400 (countedUnless). */
+  chargedOnlyOnFailure?: (req: Request) => boolean;
 }
 
 /**
  * A signed-in PATCH to one resumable upload (`/<id>` under the route): a 200 MB file in 5 MB chunks
- * is 40 of them, so they do not spend the requests per minute; creation (POST) still does, and
- * PATCHes in flight count against the upload slots in the upload service.
+ * is 40 of them, so an accepted one does not spend the requests per minute (a refused one does);
+ * creation (POST) always does, and PATCHes in flight count against the upload slots in the upload service.
  */
 export const isResumablePatch = (req: Request): boolean => req.method === 'PATCH' && req.identity !== undefined && /^\/[^/]+\/?$/.test(req.path);
 
@@ -48,7 +48,7 @@ export function serviceRoutes(config: EdgeConfig): ServiceRoute[] {
       auth: 'optional',
       rateLimited: true,
       streaming: true,
-      uncounted: isResumablePatch,
+      chargedOnlyOnFailure: isResumablePatch,
     },
     // More specific first: anonymous uploads (and their token read-back) need no bearer token.
     { path: '/api/v1/upload/anonymous', service: 'upload', target: config.services.upload, auth: 'optional', rateLimited: true, streaming: true },
