@@ -19,7 +19,8 @@ module.exports = {
   transform: {
     '^.+\\.(ts|mjs|js)$': ['@swc/jest', { jsc: { target: 'es2022', baseUrl: __dirname, paths: compilerOptions.paths } }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(oauth2-mock-server|jose|is-plain-obj|file-type|strtok3|token-types|uint8array-extras|@tokenizer|@borewit)/)'],
+  // @tus/server, @tus/s3-store, @tus/utils and srvx (its Node adapter) are ESM-only too.
+  transformIgnorePatterns: ['/node_modules/(?!(oauth2-mock-server|jose|is-plain-obj|file-type|strtok3|token-types|uint8array-extras|@tokenizer|@borewit|@tus|srvx)/)'],
   moduleNameMapper,
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/tests/**/*.spec.ts'],
   globalSetup: join(__dirname, 'libs/testing/src/global-setup.ts'),

@@ -2,6 +2,7 @@
 // (fresh edge and upload service per size), each against a direct multipart write of the same
 // generated stream to s3rver (its own process) just before, with the upload service's RSS sampled every 20 ms. Default sizes 50, 200 and 1024 MB; above the PREMIUM file limit (200 MB)
 // the request carries several 200 MB files, which the service stores one after the other.
+// Then the resumable case (resumable-bench.ts): 200 MB with tus-js-client on moto, direct and through the edge.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTestDatabase, ensureTemplateDatabase, freePort, keycloakEnvFor, loadTestConfig, startTestIdentityProvider } from '@tp/testing';
@@ -10,6 +11,7 @@ import { loadUploadConfig } from '../../apps/upload/src/config';
 import { ObjectStorage } from '../../apps/upload/src/storage/object-storage';
 import { multipartBody, postMultipart, type FilePart } from '../../apps/upload/tests/support/multipart-client';
 import { buildBenchBundles, ROOT } from './build-bench-bundles';
+import { resumableCase, type ResumableResult } from './resumable-bench';
 import { spawnApp, spawnBenchServer } from './spawn-bench-process';
 
 const MB = 1024 * 1024;
@@ -92,6 +94,7 @@ async function main(): Promise<void> {
   const s3 = await spawnBenchServer('s3-server');
   const env = { ...keycloakEnvFor(idp), NODE_ENV: 'production', DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, S3_ENDPOINT: s3.url, LOG_LEVEL: 'warn', ...PRICES };
   const results: Array<Record<string, number | boolean>> = [];
+  let resumable: ResumableResult[] = [];
   try {
     const storage = new ObjectStorage(loadUploadConfig({ S3_ENDPOINT: s3.url }).s3);
     await storage.ensureBucket();
@@ -140,6 +143,7 @@ async function main(): Promise<void> {
         await stack.stop();
       }
     }
+    resumable = await resumableCase(env, token);
   } finally {
     await idp.stop();
     await db.drop();
@@ -158,7 +162,9 @@ async function main(): Promise<void> {
     console.log(`${ratio >= RATIO_TARGET ? 'PASS' : 'MISS'}  200 MB through the edge ≥ ${RATIO_TARGET} × direct write  (${ratio.toFixed(2)})`);
   }
   mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
-  writeFileSync(join(ROOT, 'bench-results', 'upload-bench.json'), `${JSON.stringify({ node: process.version, date: new Date().toISOString(), results }, null, 2)}\n`);
+  const [direct, edge] = resumable;
+  if (direct && edge) console.log(`INFO  resumable 200 MB through the edge / direct: ${(edge.MBps / direct.MBps).toFixed(2)} (same run, same machine)`);
+  writeFileSync(join(ROOT, 'bench-results', 'upload-bench.json'), `${JSON.stringify({ node: process.version, date: new Date().toISOString(), results, resumable }, null, 2)}\n`);
 }
 
 void main().then(

@@ -54,7 +54,8 @@ async function main(): Promise<void> {
   const idp = await startDevIdentityIfNeeded(config);
   if (idp) say(`dev identity provider (Keycloak stand-in) at ${idp.issuer}`);
   const s3 = await startDevS3IfNeeded();
-  if (s3) say(`dev S3 server (s3rver, files in tmp/s3rver) at ${s3.endpoint}`);
+  if (s3?.kind === 'moto_server') say(`dev S3 server (moto_server, in memory; multipart and resumable uploads) at ${s3.endpoint}`);
+  if (s3?.kind === 's3rver') say(`dev S3 server (s3rver, files in tmp/s3rver; no resumable uploads: put moto_server on PATH) at ${s3.endpoint}`);
 
   const children: ChildProcess[] = [];
   let stopping = false;

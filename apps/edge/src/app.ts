@@ -12,7 +12,8 @@ import { edgeHealthChecks } from './health/edge-health-checks';
 import { countRateLimitRejections } from './metrics/rate-limit-metrics';
 import { createServiceProxy } from './proxy/create-service-proxy';
 import { authenticateCountingFailures } from './rate-limit/count-unauthorized';
-import { createRateLimiter } from './rate-limit/create-rate-limiter';
+import { countedUnless } from './rate-limit/counted-unless';
+import { createRateLimiter, createRateLimiters } from './rate-limit/create-rate-limiter';
 import { bufferBody } from './limits/buffer-body';
 import { hasBody, requestDeadlines } from './limits/request-deadlines';
 import { countUploadBody, refuseOversizedUpload } from './limits/upload-body-cap';
@@ -93,7 +94,10 @@ function dispatch(upstream: Upstream): RequestHandler {
   return (req, res, next) => (hasBody(req) ? uploads : calls)(req, res, next);
 }
 
-function routeChain(route: ServiceRoute, deps: EdgeAppDeps, rateLimiter: RequestHandler, upstream: Upstream): RequestHandler[] {
+type Limiters = ReturnType<typeof createRateLimiters>;
+
+function routeChain(route: ServiceRoute, deps: EdgeAppDeps, limiters: Limiters, upstream: Upstream): RequestHandler[] {
+  const rateLimiter = limiters.counted;
   // The metric label is the route's prefix, never the raw path (ids would explode cardinality).
   const label = `${route.path}/*`;
   const chain: RequestHandler[] = [labelRoute(label)];
@@ -104,7 +108,7 @@ function routeChain(route: ServiceRoute, deps: EdgeAppDeps, rateLimiter: Request
         : authenticate(deps.verifier, route.auth),
     );
   }
-  if (route.rateLimited) chain.push(rateLimiter);
+  if (route.rateLimited) chain.push(route.chargedOnlyOnFailure ? countedUnless(route.chargedOnlyOnFailure, limiters) : rateLimiter);
   // Only a complete request takes an upstream slot (uploads stream, bounded by their idle limit).
   if (!route.streaming) chain.push(bufferBody(deps.config.limits.maxBodyBytes));
   chain.push(dispatch(upstream));
@@ -122,7 +126,8 @@ export function createApp(deps: EdgeAppDeps): Express {
   const routes = serviceRoutes(deps.config);
   const byService = upstreams(routes, deps);
   const onReject = deps.metrics ? countRateLimitRejections(deps.metrics.registry) : undefined;
-  const rateLimiter = createRateLimiter({ redis: deps.redis, logger: deps.logger, onReject, onClose: deps.onClose, ipv6Prefix: deps.config.clients.ipv6Prefix, ...deps.config.rateLimit });
+  const limiters = createRateLimiters({ redis: deps.redis, logger: deps.logger, onReject, onClose: deps.onClose, ipv6Prefix: deps.config.clients.ipv6Prefix, ...deps.config.rateLimit });
+  const rateLimiter = limiters.counted;
   // Its own, smaller per-IP budget: each uncached round calls every dependency.
   const healthLimiter = createRateLimiter({
     redis: deps.redis,
@@ -151,7 +156,7 @@ export function createApp(deps: EdgeAppDeps): Express {
     routes: (app) => {
       mountDocs(app, { ...deps, rateLimiter }, routes);
       // Each route's chain is one router layer (handlerChain): routes further down the table are skipped by one match.
-      for (const route of routes) app.use(route.path, handlerChain(routeChain(route, deps, rateLimiter, byService.get(route.service)!)));
+      for (const route of routes) app.use(route.path, handlerChain(routeChain(route, deps, limiters, byService.get(route.service)!)));
     },
   });
 }

@@ -15,6 +15,7 @@ import { AccountStorageQuotaStore } from './quota/account-storage-quota-store';
 import { AnonymousQuota } from './quota/anonymous-quota';
 import { AnonymousQuotaStore } from './quota/anonymous-quota-store';
 import { UploadSlots } from './quota/upload-slots';
+import { resumableRouter } from './resumable/resumable-wiring';
 import type { ObjectStorage } from './storage/object-storage';
 import { S3StorageEngine } from './uploads/s3-storage-engine';
 import { uploadRoutes, uploadStatusRoutes } from './uploads/upload-routes';
@@ -77,9 +78,11 @@ export function createApp(deps: UploadAppDeps): Express {
     routes: (app) => {
       const count = deps.metrics ? uploadCounter(deps.metrics.registry) : UNCOUNTED;
       const api = new ApiRegistry();
+      const slots = new UploadSlots(deps.redis, deps.config.slots);
+      // Resumable (tus) first: /api/v1/upload/:id would take /api/v1/upload/resumable (its OPTIONS too).
+      app.use(resumableRouter({ ...deps, uploads, clock, service, accountQuota, slots }, api));
       app.use(uploadStatusRoutes(service, deps.verifier, api));
       const storage = new S3StorageEngine(deps.storage, uploads, deps.logger);
-      const slots = new UploadSlots(deps.redis, deps.config.slots);
       app.use(uploadRoutes({ service, quota, accountQuota, slots, pace: deps.config.pace, verifier: deps.verifier, storage, count }, api));
       // Internal: the edge merges this fragment into /docs/openapi.json.
       app.get('/openapi.json', openApiHandler(api));

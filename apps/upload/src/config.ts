@@ -30,6 +30,16 @@ const uploadEnv = {
   UPLOAD_JOB_ATTEMPTS: positiveInt(5),
   UPLOAD_JOB_BACKOFF_MS: positiveInt(2000),
   UPLOAD_SWEEP_INTERVAL_MS: positiveInt(10 * 60_000),
+  /** Resumable (tus) uploads: an unfinished one expires (parts aborted, 410) this long after creation. */
+  UPLOAD_RESUMABLE_TTL_HOURS: positiveInt(24),
+  /** A PATCH's lock on its upload lives this long unless renewed (a killed replica's lock frees itself). */
+  UPLOAD_RESUMABLE_LOCK_TTL_MS: positiveInt(5_000),
+  /** Redis key prefix of the resumable uploads' locks and metadata cache. */
+  UPLOAD_RESUMABLE_PREFIX: z.string().min(1).default('tus:'),
+  /** One S3 part of a resumable upload, buffered on local disk (os.tmpdir()) before it is sent. */
+  UPLOAD_RESUMABLE_PART_SIZE_BYTES: z.coerce.number().int().min(5 * 1024 * 1024).default(8 * 1024 * 1024),
+  /** Parts sent to S3 at once per replica: with the PATCHes in flight, it bounds the temporary disk. */
+  UPLOAD_RESUMABLE_PART_UPLOADS: positiveInt(4),
   S3_ENDPOINT: httpUrl.default('http://127.0.0.1:9000'),
   /** Host clients use for presigned URLs (e.g. http://localhost:9000 when S3_ENDPOINT is a compose name). */
   S3_PUBLIC_ENDPOINT: z.preprocess((value) => (value === '' ? undefined : value), httpUrl.optional()),
@@ -102,6 +112,13 @@ export function loadUploadConfig(env?: Env) {
           prefix: parsed.UPLOAD_QUEUE_PREFIX,
           attempts: parsed.UPLOAD_JOB_ATTEMPTS,
           backoffMs: parsed.UPLOAD_JOB_BACKOFF_MS,
+        },
+        resumable: {
+          ttlMs: parsed.UPLOAD_RESUMABLE_TTL_HOURS * 3_600_000,
+          lockTtlMs: parsed.UPLOAD_RESUMABLE_LOCK_TTL_MS,
+          prefix: parsed.UPLOAD_RESUMABLE_PREFIX,
+          partSizeBytes: parsed.UPLOAD_RESUMABLE_PART_SIZE_BYTES,
+          partUploads: parsed.UPLOAD_RESUMABLE_PART_UPLOADS,
         },
         worker: { concurrency: parsed.UPLOAD_WORKER_CONCURRENCY, sweepIntervalMs: parsed.UPLOAD_SWEEP_INTERVAL_MS },
       }),

@@ -5,6 +5,8 @@ import { loadUploadConfig, type UploadConfig } from './config';
 import type { ProcessingJob } from './queue/processing-queue';
 import { createQueueRedis } from './queue/create-redis';
 import { ProcessingQueue } from './queue/processing-queue';
+import { scheduleResumableSweep } from './resumable/resumable-sweep';
+import { resumableLifecycle } from './resumable/resumable-wiring';
 import { ObjectStorage } from './storage/object-storage';
 import { UploadStore } from './uploads/upload-store';
 import { scheduleExpirySweep } from './worker/sweep-expired';
@@ -42,6 +44,8 @@ export function uploadWorkerService(collaborators: UploadWorkerCollaborators): R
       onClose(() => worker.close());
       observeUploadWorker(worker, queue.queue, metrics.registry);
       onClose(scheduleExpirySweep({ uploads, storage, clock, logger }, config.worker.sweepIntervalMs));
+      const lifecycle = resumableLifecycle({ config, database, redis: queueRedis, storage, queue, uploads, logger, clock });
+      onClose(scheduleResumableSweep({ lifecycle, clock, logger }, config.worker.sweepIntervalMs));
       const healthChecks = [
         { name: 'postgres', required: true, readiness: true, run: database.ping },
         { name: 'queue', required: true, readiness: true, run: () => queue.ping() },

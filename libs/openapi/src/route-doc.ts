@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { SecuritySchemeName } from './error-schema';
 import type { JsonSchema } from './json-schema';
 
-export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+export type HttpMethod = 'get' | 'head' | 'options' | 'post' | 'put' | 'patch' | 'delete';
 
 /** `required`: bearer token needed; `optional`: anonymous allowed; `none`: authenticated otherwise (e.g. a signature). */
 export type RouteAuth = 'required' | 'optional' | 'none';

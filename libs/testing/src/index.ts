@@ -14,6 +14,7 @@ export {
 export { captureLogs, type LogCapture } from './log-capture';
 export { loadTestConfig } from './test-config';
 export { startS3Server, type S3Server } from './test-s3-server';
+export { startMotoServer, type MotoServer } from './test-moto-server';
 export { startTcpProxy, type TcpProxy, type TcpProxyOptions, type ProxyMode } from './tcp-proxy';
 export { call, type CallOptions, type Reply } from './http-call';
 export { apiDocument, type ApiDocument } from './api-document';

@@ -15,6 +15,10 @@ export interface TcpProxy {
   via: (url: string) => string;
   /** Switches mode; leaving `up` also cuts every open connection, as an outage would. */
   setMode: (mode: ProxyMode) => void;
+  /** Runs `action` once `bytes` more request bytes (client to target, any connection) have passed: a cut mid-body. */
+  afterBytes: (bytes: number, action: () => void) => void;
+  /** Sends new connections to another port (a second replica taking over) and cuts the open ones. */
+  retarget: (port: number) => void;
   close: () => Promise<void>;
 }
 
@@ -26,6 +30,16 @@ export interface TcpProxyOptions {
 /** A TCP proxy in front of a real server, so a test can take it away from one client without stopping it. */
 export async function startTcpProxy(targetHost: string, targetPort: number, options: TcpProxyOptions = {}): Promise<TcpProxy> {
   let mode: ProxyMode = 'up';
+  let target = targetPort;
+  let armed: { left: number; action: () => void } | undefined;
+  const count = (chunk: Buffer) => {
+    if (!armed) return;
+    armed.left -= chunk.length;
+    if (armed.left > 0) return;
+    const { action } = armed;
+    armed = undefined;
+    action();
+  };
   const open = new Set<Socket>();
   const track = (socket: Socket) => {
     open.add(socket);
@@ -40,8 +54,9 @@ export async function startTcpProxy(targetHost: string, targetPort: number, opti
       return;
     }
     if (mode === 'blackhole') return;
-    const upstream = createConnection({ host: targetHost, port: targetPort });
+    const upstream = createConnection({ host: targetHost, port: target });
     track(upstream);
+    client.on('data', count);
     client.pipe(upstream).pipe(client);
     client.once('close', () => upstream.destroy());
     upstream.once('close', () => client.destroy());
@@ -63,6 +78,13 @@ export async function startTcpProxy(targetHost: string, targetPort: number, opti
     setMode: (next) => {
       mode = next;
       if (next !== 'up') for (const socket of open) socket.destroy();
+    },
+    afterBytes: (bytes, action) => {
+      armed = { left: bytes, action };
+    },
+    retarget: (next) => {
+      target = next;
+      for (const socket of open) socket.destroy();
     },
     close: () =>
       new Promise<void>((resolve) => {

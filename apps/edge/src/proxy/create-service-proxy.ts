@@ -3,6 +3,7 @@ import * as https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request, RequestHandler, Response } from 'express';
 import { BadGatewayError, GatewayTimeoutError, toErrorBody, type HttpError } from '@tp/errors';
+import { closeAfterResponse } from '@tp/http';
 import type { Logger } from '@tp/logging';
 import { hasBody } from '../limits/request-deadlines';
 import { upstreamHeaders } from '../security/upstream-headers';
@@ -53,6 +54,9 @@ function sendError(req: Request, res: Response, error: HttpError): void {
     res.destroy();
     return;
   }
+  // An upload body still coming (the service died mid-PATCH): the connection closes after the
+  // answer, so the client's next request never lands in the rest of this body.
+  closeAfterResponse(req, res);
   const { status, body } = toErrorBody(error, String(req.id ?? 'unknown'));
   res.writeHead(status, { ...error.headers, 'content-type': 'application/json; charset=utf-8' });
   res.end(JSON.stringify(body));

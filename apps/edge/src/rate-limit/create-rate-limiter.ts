@@ -52,25 +52,23 @@ function createStore(options: RateLimiterOptions, warn: (err: unknown) => void) 
   );
 }
 
-/**
- * 100 requests per minute per client (configurable), counted in Redis so every edge
- * replica shares the count (per request, or batched every RATE_LIMIT_SYNC_MS: SyncedRedisStore).
- * Keyed by user id when authenticated, else by client IP.
- */
-export function createRateLimiter(options: RateLimiterOptions): RequestHandler {
-  const warn = throttledWarning(options.logger);
-  const store = createStore(options, warn);
+type Store = ReturnType<typeof createStore>;
+
+function limiterOn(store: Store, options: RateLimiterOptions, chargeFailuresOnly: boolean): RequestHandler {
   return rateLimit({
     windowMs: options.windowMs,
     limit: options.max,
     standardHeaders: 'draft-8',
-    // The double-count check allocates a Map per request; one limiter instance serves every
-    // route here, so it cannot double count and the check is pure hot-path cost.
+    // The double-count check allocates a Map per request; a request passes one limiter only, so it
+    // cannot double count and the check is pure hot-path cost. Both limiters of a pair share one
+    // store (one bucket per client) on purpose: unsharedStore would refuse that.
     // keyGeneratorIpFallback: the key is clientKey's (IPv6 grouped by network), not the raw req.ip it warns about.
-    validate: { singleCount: false, keyGeneratorIpFallback: false },
+    validate: { singleCount: false, keyGeneratorIpFallback: false, unsharedStore: false },
     legacyHeaders: false,
     store,
     passOnStoreError: true,
+    // A request is counted as it arrives and given back when it answers < 400 (express-rate-limit's documented option).
+    skipSuccessfulRequests: chargeFailuresOnly,
     // Failures are reported once per burst by the store wrapper above.
     logger: { error: () => undefined, warn: (...args: unknown[]) => options.logger.warn(args.map(String).join(' ')) },
     identifier: (req) => (req.identity ? 'per-user' : 'per-ip'),
@@ -82,4 +80,23 @@ export function createRateLimiter(options: RateLimiterOptions): RequestHandler {
       next(new TooManyRequestsError('Rate limit exceeded, retry after the time in Retry-After'));
     },
   });
+}
+
+/**
+ * 100 requests per minute per client (configurable), counted in Redis so every edge
+ * replica shares the count (per request, or batched every RATE_LIMIT_SYNC_MS: SyncedRedisStore).
+ * Keyed by user id when authenticated, else by client IP.
+ */
+export function createRateLimiter(options: RateLimiterOptions): RequestHandler {
+  return limiterOn(createStore(options, throttledWarning(options.logger)), options, false);
+}
+
+/**
+ * Two limiters on one bucket per client: `counted` spends a request on every call; `failuresOnly`
+ * spends one only on a call answered ≥ 400 (a resumable PATCH that was accepted costs nothing,
+ * a flood of PATCHes to ids that are not the caller's still runs out).
+ */
+export function createRateLimiters(options: RateLimiterOptions): { counted: RequestHandler; failuresOnly: RequestHandler } {
+  const store = createStore(options, throttledWarning(options.logger));
+  return { counted: limiterOn(store, options, false), failuresOnly: limiterOn(store, options, true) };
 }

@@ -71,8 +71,9 @@ describe('corsPolicy', () => {
     origin: (origin, callback) => callback(null, origin === 'https://app.example.com'),
     credentials: true,
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
-    allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id', 'If-None-Match'],
-    exposedHeaders: ['X-Request-Id', 'RateLimit', 'RateLimit-Policy', 'Retry-After', 'ETag'],
+    // tus 1.0's request headers, and the ones its answers carry.
+    allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id', 'If-None-Match', 'Tus-Resumable', 'Upload-Length', 'Upload-Offset', 'Upload-Metadata', 'Upload-Defer-Length', 'Upload-Concat'],
+    exposedHeaders: ['X-Request-Id', 'RateLimit', 'RateLimit-Policy', 'Retry-After', 'ETag', 'Location', 'Upload-Offset', 'Upload-Length', 'Upload-Expires', 'Tus-Resumable', 'Tus-Version', 'Tus-Extension', 'Tus-Max-Size'],
     maxAge: 600,
   });
   const ours = () => corsPolicy(['https://app.example.com']);
@@ -81,7 +82,7 @@ describe('corsPolicy', () => {
     const headers = await sameHeaders(ours(), reference, { headers: { origin: 'https://app.example.com' } });
     expect(headers['access-control-allow-origin']).toBe('https://app.example.com');
     expect(headers['access-control-allow-credentials']).toBe('true');
-    expect(headers['access-control-expose-headers']).toBe('X-Request-Id,RateLimit,RateLimit-Policy,Retry-After,ETag');
+    expect(headers['access-control-expose-headers']).toBe('X-Request-Id,RateLimit,RateLimit-Policy,Retry-After,ETag,Location,Upload-Offset,Upload-Length,Upload-Expires,Tus-Resumable,Tus-Version,Tus-Extension,Tus-Max-Size');
     expect(headers['vary']).toBe('Origin');
   });
 
@@ -102,7 +103,7 @@ describe('corsPolicy', () => {
   });
 
   it("answers any origin with '*' when every origin is allowed (development)", async () => {
-    const headers = await sameHeaders(corsPolicy(['*']), cors({ origin: '*', exposedHeaders: 'X-Request-Id,RateLimit,RateLimit-Policy,Retry-After,ETag' }), {
+    const headers = await sameHeaders(corsPolicy(['*']), cors({ origin: '*', exposedHeaders: 'X-Request-Id,RateLimit,RateLimit-Policy,Retry-After,ETag,Location,Upload-Offset,Upload-Length,Upload-Expires,Tus-Resumable,Tus-Version,Tus-Extension,Tus-Max-Size' }), {
       headers: { origin: 'https://anything.example.com' },
     });
     expect(headers['access-control-allow-origin']).toBe('*');

@@ -22,6 +22,13 @@ export const UPSTREAM_HEADERS: ReadonlySet<string> = new Set([
   'if-unmodified-since',
   'cache-control',
   'user-agent',
+  // tus 1.0 (resumable uploads): the protocol's request headers.
+  'tus-resumable',
+  'upload-length',
+  'upload-offset',
+  'upload-metadata',
+  'upload-defer-length',
+  'upload-concat',
   // Credentials each service verifies itself.
   'authorization',
   'paddle-signature',

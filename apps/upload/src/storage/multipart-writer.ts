@@ -1,11 +1,19 @@
 import type { Readable } from 'node:stream';
 import type { Client } from 'minio';
 
+/** One uploaded part, as CompleteMultipartUpload lists it. */
+export interface UploadedPart {
+  part: number;
+  etag: string;
+}
+
 export interface WriteTarget {
   client: Client;
   bucket: string;
   key: string;
   partSizeBytes: number;
+  /** CompleteMultipartUpload (object-storage.ts: on the AWS SDK, which reads every S3's answer). */
+  complete: (uploadId: string, parts: UploadedPart[]) => Promise<void>;
   /** Read once the first part is buffered, so it can come from the file's own first bytes. */
   contentType: () => string | Promise<string>;
 }
@@ -74,7 +82,7 @@ function releaseParts(buffers: PartBuffer[]): void {
  */
 async function uploadParts(target: WriteTarget, uploadId: string, buffers: PartBuffer[], iterator: AsyncIterator<Buffer>, rest?: Buffer) {
   const { client, bucket, key } = target;
-  const etags: Array<{ part: number; etag: string }> = [];
+  const etags: UploadedPart[] = [];
   const first = buffers[0]!;
   let filling = 1;
   let part = 0;
@@ -107,7 +115,7 @@ async function uploadParts(target: WriteTarget, uploadId: string, buffers: PartB
   if (buffers[filling]!.size > 0) await send(buffers[filling]!);
   await inFlight;
   etags.sort((a, b) => a.part - b.part);
-  await client.completeMultipartUpload(bucket, key, uploadId, etags);
+  await target.complete(uploadId, etags);
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { CompleteMultipartUploadCommand, S3Client } from '@aws-sdk/client-s3';
 import { Client } from 'minio';
 import type { S3Settings } from '../config';
 import { writeStreamToObject } from './multipart-writer';
@@ -28,10 +29,18 @@ export function isMissingObject(err: unknown): boolean {
 export class ObjectStorage {
   readonly client: Client;
   private readonly publicClient: Client;
+  /** Only CompleteMultipartUpload: minio-js 8.0.7 rejects moto's answer to it (a `CompleteMultipartUploadResponse` root). */
+  private readonly completer: S3Client;
 
   constructor(private readonly settings: S3Settings) {
     this.client = clientFor(settings.endpoint, settings);
     this.publicClient = settings.publicEndpoint === settings.endpoint ? this.client : clientFor(settings.publicEndpoint, settings);
+    this.completer = new S3Client({
+      endpoint: settings.endpoint,
+      region: settings.region,
+      forcePathStyle: true,
+      credentials: { accessKeyId: settings.accessKey, secretAccessKey: settings.secretKey },
+    });
   }
 
   get bucket(): string {
@@ -52,7 +61,22 @@ export class ObjectStorage {
 
   write(key: string, source: Readable, contentType: () => string | Promise<string>): Promise<void> {
     return writeStreamToObject(
-      { client: this.client, bucket: this.settings.bucket, key, partSizeBytes: this.settings.partSizeBytes, contentType },
+      {
+        client: this.client,
+        bucket: this.settings.bucket,
+        key,
+        partSizeBytes: this.settings.partSizeBytes,
+        contentType,
+        complete: async (uploadId, parts) => {
+          const command = new CompleteMultipartUploadCommand({
+            Bucket: this.settings.bucket,
+            Key: key,
+            UploadId: uploadId,
+            MultipartUpload: { Parts: parts.map(({ part, etag }) => ({ PartNumber: part, ETag: etag })) },
+          });
+          await this.completer.send(command);
+        },
+      },
       source,
     );
   }

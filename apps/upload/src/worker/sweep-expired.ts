@@ -1,4 +1,5 @@
 import type { Logger } from '@tp/logging';
+import { sideObjectKeys } from '../resumable/resumable-store';
 import type { ObjectStorage } from '../storage/object-storage';
 import type { UploadStore } from '../uploads/upload-store';
 
@@ -25,6 +26,8 @@ export async function sweepExpiredUploads(deps: SweepDeps): Promise<number> {
     const expired = await deps.uploads.findExpired(deps.clock(), BATCH);
     for (const row of expired) {
       await deps.storage.remove(row.objectKey);
+      // A resumable upload's file has tus's metadata (and perhaps a trailing part) beside it.
+      if (row.resumableExpiresAt) for (const key of sideObjectKeys(row.objectKey)) await deps.storage.remove(key);
       await deps.uploads.retire(row);
       removed += 1;
     }

@@ -28,6 +28,10 @@ export const uploads = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp('expires_at', { withTimezone: true }),
+    /** Resumable (tus) uploads only: an unfinished upload is swept (parts aborted, 410) after this. */
+    resumableExpiresAt: timestamp('resumable_expires_at', { withTimezone: true }),
+    /** A PREMIUM batch of resumable uploads (its id from Upload-Metadata), counted like a multipart batch. */
+    batchId: text('batch_id'),
   },
   (table) => [
     index('uploads_user_idx').on(table.userId, table.createdAt),
@@ -35,6 +39,8 @@ export const uploads = pgTable(
     // The anonymous quota counts one IP hash's uploads of the last window.
     index('uploads_ip_hash_idx').on(table.ipHash, table.createdAt),
     index('uploads_ip_network_hash_idx').on(table.ipNetworkHash, table.createdAt),
+    // The resumable sweep reads unfinished resumable uploads by their expiry.
+    index('uploads_resumable_expires_idx').on(table.resumableExpiresAt),
   ],
 );
 
