@@ -20,7 +20,11 @@ interface RawReply {
 function send(baseUrl: string, fuzz: FuzzRequest): Promise<RawReply> {
   const url = new URL(baseUrl);
   return new Promise((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, method: fuzz.method, path: fuzz.path, headers: fuzz.headers, agent: false }, (res) => {
+    // Node's client frames no body of a HEAD (no Content-Length): its bytes would reach the edge as
+    // a second, malformed request. A generated body is always sent framed.
+    const framed = Object.keys(fuzz.headers).some((name) => /^(content-length|transfer-encoding)$/i.test(name));
+    const headers = fuzz.body && !framed ? { ...fuzz.headers, 'content-length': String(fuzz.body.length) } : fuzz.headers;
+    const req = request({ host: url.hostname, port: url.port, method: fuzz.method, path: fuzz.path, headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => {
@@ -95,7 +99,8 @@ describe('fuzzing every operation of the OpenAPI document through the edge', () 
         // A health report's 503 says a dependency was down at that moment (the shared machine), not that the input broke something.
         const healthReport = /^\/health/.test(fuzz.path) && !isErrorBody(reply.text);
         if (reply.status >= 500 && !healthReport) findings.push({ request: label, status: reply.status, problem: `${reply.text.slice(0, 200)}; sent ${sent}` });
-        if (reply.status >= 400 && reply.status < 500 && !isErrorBody(reply.text)) findings.push({ request: label, status: reply.status, problem: `not the JSON error body: ${reply.text.slice(0, 200)}` });
+        // A HEAD answer has no body (RFC 9110 §9.3.2); the validator below checks it has none.
+        if (reply.status >= 400 && reply.status < 500 && fuzz.method !== 'HEAD' && !isErrorBody(reply.text)) findings.push({ request: label, status: reply.status, problem: `not the JSON error body: ${reply.text.slice(0, 200)}` });
         for (const problem of validator.problems(fuzz.method, `${stack.edge!.url}${fuzz.path}`, reply)) findings.push({ request: label, status: reply.status, problem });
       }
     };

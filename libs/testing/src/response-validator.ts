@@ -72,13 +72,16 @@ export class ResponseValidator {
 
   /** Every way `reply` departs from the document for `method url` (empty when it conforms). */
   problems(method: string, url: string, reply: CheckedReply): string[] {
-    const path = new URL(url).pathname;
+    // The path as sent: the services route `%2e%2e` as a segment, `new URL` would resolve it as `..`.
+    const path = url.slice(new URL(url).origin.length).split('?')[0] ?? '';
     const template = matchPath(this.document, path);
     const lower = method.toLowerCase();
     const operation = template ? (this.document.paths[template]?.[lower] as Operation | undefined) : undefined;
     if (!template || !operation) {
       // An undocumented route may only be refused, with the shared error body.
       if (reply.status < 400) return [`${method} ${path} is not a documented operation, yet answered ${reply.status}`];
+      // A HEAD answer never has a body (RFC 9110 §9.3.2): its refusal is the status alone.
+      if (lower === 'head') return reply.text.length > 0 ? [`a HEAD answer has a body`] : [];
       return this.bodyProblems('components/schemas/ErrorBody', reply, 'body');
     }
     const status = String(reply.status);
