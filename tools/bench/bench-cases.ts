@@ -186,7 +186,7 @@ export const BENCH_CASES: BenchCase[] = [
 ];
 
 export function benchCase(id: string): BenchCase {
-  const found = BENCH_CASES.find((item) => item.id === id);
-  if (!found) throw new Error(`Unknown bench case ${id} (a, b, f, c or d)`);
+  const found = [...BENCH_CASES, ...TRACING_CASES].find((item) => item.id === id);
+  if (!found) throw new Error(`Unknown bench case ${id} (a, b, f, c, d, c-t10 or c-t100)`);
   return found;
 }
