@@ -1,21 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { context } from '@opentelemetry/api';
-import { isTracingSuppressed } from '@opentelemetry/core';
-
-type SamplerEnv = Record<string, string | undefined>;
-
-/**
- * The share of requests the edge traces, from the SDK's own variables OTEL_TRACES_SAMPLER and
- * OTEL_TRACES_SAMPLER_ARG (default 1, clamped to 0–1). The edge never has a parent (its
- * propagator reads none), so `parentbased_x` samples as `x`.
- */
-export function edgeSampleRatio(env: SamplerEnv = process.env): number {
-  const sampler = (env['OTEL_TRACES_SAMPLER'] ?? 'parentbased_always_on').trim().toLowerCase().replace(/^parentbased_/, '');
-  if (sampler === 'always_off') return 0;
-  if (sampler !== 'traceidratio') return 1;
-  const ratio = Number(env['OTEL_TRACES_SAMPLER_ARG'] ?? 1);
-  return Number.isFinite(ratio) ? Math.min(1, Math.max(0, ratio)) : 1;
-}
+import { context, trace } from '@opentelemetry/api';
+import { telemetryConfig } from '@tp/config';
 
 /**
  * The edge's sampling decision, taken when a request arrives and before the HTTP
@@ -28,19 +13,26 @@ export function edgeSampler(ratio: number): () => boolean {
   return () => Math.random() < ratio;
 }
 
-/** Whether the code runs for a request the edge left out of tracing (suppressed context). */
-export function isUntracedRequest(): boolean {
-  return isTracingSuppressed(context.active());
+/**
+ * Whether the code runs outside any traced request: a request the edge left out (suppressed
+ * context, or a listener of it running in the emitter's context), a timer, or tracing off.
+ */
+export function isUntraced(): boolean {
+  return trace.getSpan(context.active())?.isRecording() !== true;
 }
+
+let tracingOn: boolean | undefined;
 
 /**
  * The traceparent the edge sends a service for a request it does not trace: fresh ids, sampled
  * flag 0, so the service follows "not sampled" and a client's own traceparent never reaches it.
- * Undefined otherwise (tracing off, or traced: the instrumentation injects the real one).
+ * Undefined when tracing is off or the request is traced (the instrumentation injects its own).
  */
 export function untracedTraceparent(): string | undefined {
-  if (!isUntracedRequest()) return undefined;
+  tracingOn ??= telemetryConfig().enabled;
+  if (!tracingOn || !isUntraced()) return undefined;
   const traceId = randomUUID().replaceAll('-', '');
-  const spanId = randomUUID().slice(0, 8) + randomUUID().slice(0, 8);
+  const more = randomUUID();
+  const spanId = more.slice(0, 8) + more.slice(9, 13) + more.slice(14, 18);
   return `00-${traceId}-${spanId}-00`;
 }

@@ -11,7 +11,8 @@ import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { NodeSDK, type NodeSDKConfiguration } from '@opentelemetry/sdk-node';
 import { AlwaysOffSampler, AlwaysOnSampler, BatchSpanProcessor, ParentBasedSampler, type SpanExporter } from '@opentelemetry/sdk-trace';
 import { SERVICES, telemetryConfig, type ServiceName } from '@tp/config';
-import { edgeSampler, edgeSampleRatio, isUntracedRequest } from './edge-sampling';
+import { edgeSampler, isUntraced } from './edge-sampling';
+import { TracedEmittersContextManager } from './traced-emitters-context';
 import { InjectOnlyPropagator, isProbePath, linkClientTraceparent, RedactingSpanProcessor, tagRequestId } from './span-hygiene';
 
 /** The manifest process this is, from the script Node runs (its bundle, or its source entry under tsx). */
@@ -32,13 +33,14 @@ function otlpExporter(): SpanExporter {
  * The instrumentations, listed explicitly: http, express, pg, ioredis, undici. The edge has no
  * express instrumentation (no per-middleware spans there; its server span names the request)
  * and decides sampling as a request arrives (`sampled`): a request left out is ignored by the
- * HTTP instrumentation, runs with tracing suppressed and its hop is not instrumented either.
+ * HTTP instrumentation, runs with tracing suppressed and no emitter bound to its context, and
+ * its hop is not instrumented either (the edge instruments a hop only inside a traced request).
  */
-export function instrumentations(name: ServiceName, sampled: () => boolean = edgeSampler(edgeSampleRatio())): Instrumentation[] {
+export function instrumentations(name: ServiceName, sampled: () => boolean = edgeSampler(telemetryConfig().rootSampleRatio)): Instrumentation[] {
   const isEdge = name === 'edge';
   const http = new HttpInstrumentation({
     ignoreIncomingRequestHook: isEdge ? (request) => isProbePath(request.url) || !sampled() : (request) => isProbePath(request.url),
-    ignoreOutgoingRequestHook: (options) => isProbePath(options.path ?? undefined) || (isEdge && isUntracedRequest()),
+    ignoreOutgoingRequestHook: (options) => isProbePath(options.path ?? undefined) || (isEdge && isUntraced()),
     ...(isEdge ? { requestHook: (span, request) => request instanceof IncomingMessage && linkClientTraceparent(span, request) } : {}),
     applyCustomAttributesOnSpan: (span, request) => request instanceof IncomingMessage && tagRequestId(span, request),
   });
@@ -70,9 +72,9 @@ export function tracingConfiguration(name: ServiceName, serviceName: string): Pa
     metricReaders: [],
     logRecordProcessors: [],
     // The edge starts every trace itself, sampled as requests arrive (OTEL_TRACES_SAMPLER(_ARG),
-    // edgeSampleRatio): the SDK records every span it is asked for. The worker records only job
+    // telemetryConfig().rootSampleRatio): the SDK records every span it is asked for. The worker records only job
     // processing, whose parent is the upload request (BullMQ's polls start no trace).
-    ...(name === 'edge' ? { textMapPropagator: new InjectOnlyPropagator(), sampler: new AlwaysOnSampler() } : {}),
+    ...(name === 'edge' ? { textMapPropagator: new InjectOnlyPropagator(), sampler: new AlwaysOnSampler(), contextManager: new TracedEmittersContextManager() } : {}),
     ...(name === 'upload-worker' ? { sampler: new ParentBasedSampler({ root: new AlwaysOffSampler() }) } : {}),
   };
 }
