@@ -1,3 +1,4 @@
+import { subscribe } from 'node:diagnostics_channel';
 import { IncomingMessage } from 'node:http';
 import { getNumberFromEnv, getStringFromEnv } from '@opentelemetry/core';
 import { OTLPTraceExporter as OtlpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
@@ -10,7 +11,7 @@ import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { NodeSDK, type NodeSDKConfiguration } from '@opentelemetry/sdk-node';
 import { AlwaysOffSampler, AlwaysOnSampler, BatchSpanProcessor, ParentBasedSampler, type SpanExporter } from '@opentelemetry/sdk-trace';
-import { SERVICES, telemetryConfig, type ServiceName } from '@tp/config';
+import { PROCESS_SHUTDOWN_CHANNEL, SERVICES, telemetryConfig, type ServiceName, type ShutdownMessage } from '@tp/config';
 import { edgeSampler, isUntraced } from './edge-sampling';
 import { TracedEmittersContextManager } from './traced-emitters-context';
 import { InjectOnlyPropagator, isProbePath, linkClientTraceparent, RedactingSpanProcessor, tagRequestId } from './span-hygiene';
@@ -81,7 +82,8 @@ export function tracingConfiguration(name: ServiceName, serviceName: string): Pa
 
 /**
  * The preload (`--require dist/libs/telemetry/register.js`, from the manifest's Node flags):
- * nothing at all happens unless OTEL_EXPORTER_OTLP_ENDPOINT is set.
+ * nothing at all happens unless OTEL_EXPORTER_OTLP_ENDPOINT is set. The SDK is shut down (its
+ * spans flushed) when libs/http announces the process's graceful shutdown.
  */
 export function startTracing(script: string): NodeSDK | undefined {
   const settings = telemetryConfig();
@@ -89,5 +91,7 @@ export function startTracing(script: string): NodeSDK | undefined {
   if (!settings.enabled || !name) return undefined;
   const sdk = new NodeSDK(tracingConfiguration(name, settings.serviceName ?? name));
   sdk.start();
+  // On the graceful shutdown (libs/http), the batch still queued is exported before the exit.
+  subscribe(PROCESS_SHUTDOWN_CHANNEL, (message) => (message as ShutdownMessage).waitFor(sdk.shutdown()));
   return sdk;
 }
