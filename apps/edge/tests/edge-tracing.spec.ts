@@ -122,6 +122,22 @@ describe('tracing: one trace per request, from the edge to Postgres and the work
     expect(edgeServerSpan(requestId)!.attributes).toMatchObject({ 'error.code': 'not_found', 'http.response.status_code': 404 });
   });
 
+  it('leaves an unsampled request untraced down the chain, even with a sampled client traceparent', async () => {
+    const edge = await startServiceProcess('edge', stack.edgeEnv({ ...otelEnv(receiver), OTEL_TRACES_SAMPLER: 'always_off' }));
+    stack.onStop(() => edge.stop());
+    const clientTrace = randomBytes(16).toString('hex');
+    const untraced = await call(`${edge.url}/api/v1/user/profile`, { token, headers: { traceparent: `00-${clientTrace}-${randomBytes(8).toString('hex')}-01` } });
+    expect(untraced.status).toBe(200);
+    const untracedId = untraced.headers.get('x-request-id')!;
+
+    // A traced request after it: once the user service exported that one, it would have exported the first.
+    const traced = await call(`${stack.edge!.url}/api/v1/user/profile`, { token });
+    const tracedId = traced.headers.get('x-request-id')!;
+    await eventually(async () => receiver.spans().some((span) => span.service === 'user' && span.attributes['request.id'] === tracedId));
+    expect(receiver.spans().filter((span) => span.attributes['request.id'] === untracedId || span.traceId === clientTrace)).toEqual([]);
+    expect(edge.output()).not.toContain('"trace_id"');
+  });
+
   it('exports the spans of the last request before SIGTERM: the SDK is flushed on the graceful shutdown', async () => {
     // A batch delay far past the test: only the shutdown's flush can export the span in time.
     const edge = await startServiceProcess('edge', stack.edgeEnv({ ...otelEnv(receiver), OTEL_BSP_SCHEDULE_DELAY: '600000' }));
