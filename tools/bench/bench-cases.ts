@@ -5,7 +5,7 @@ import { freePort, keycloakEnvFor, TEST_PASSWORD } from '@tp/testing';
 import { spawnApp, spawnBenchServer, spawnBuilt, type BenchProcess } from './spawn-bench-process';
 import { BENCH_BUNDLE_DIR } from './build-bench-bundles';
 
-export type CaseId = 'a' | 'b' | 'f' | 'c' | 'd' | 'c-t10' | 'c-t100';
+export type CaseId = 'a' | 'b' | 'f' | 'c' | 'd' | 'c-t0' | 'c-t10' | 'c-t100';
 
 export interface BenchContext {
   idp: DevIdentityProvider;
@@ -135,9 +135,13 @@ function edgeOverUpstreamCase(id: CaseId, label: string, sampling?: number): Ben
 
 const edgeOverUpstream = edgeOverUpstreamCase('c', 'edge full chain → trivial upstream');
 
-/** Case (c) with tracing off, at 10 % and at 100 % sampling (`BENCH_TRACING=1 npm run bench` runs only these). */
+/** Tracing on, nothing sampled: what an unsampled request costs. */
+const UNSAMPLED_CASE = edgeOverUpstreamCase('c-t0', 'edge full chain, tracing on, 0 % sampled → OTLP sink', 0);
+
+/** Case (c) with tracing off, on with 0 %, at 10 % and at 100 % sampling (`BENCH_TRACING=1 npm run bench` runs only these). */
 export const TRACING_CASES: BenchCase[] = [
   edgeOverUpstream,
+  UNSAMPLED_CASE,
   edgeOverUpstreamCase('c-t10', 'edge full chain, tracing 10 % → OTLP sink', 0.1),
   edgeOverUpstreamCase('c-t100', 'edge full chain, tracing 100 % → OTLP sink', 1),
 ];
@@ -186,7 +190,7 @@ export const BENCH_CASES: BenchCase[] = [
 ];
 
 export function benchCase(id: string): BenchCase {
-  const found = BENCH_CASES.find((item) => item.id === id);
-  if (!found) throw new Error(`Unknown bench case ${id} (a, b, f, c or d)`);
+  const found = [...BENCH_CASES, ...TRACING_CASES].find((item) => item.id === id);
+  if (!found) throw new Error(`Unknown bench case ${id} (a, b, f, c, d, c-t0, c-t10 or c-t100)`);
   return found;
 }

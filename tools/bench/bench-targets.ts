@@ -52,7 +52,7 @@ function uploadTarget(file: string | undefined): TargetResult {
 }
 
 /** Tracing at 10 % sampling: a throughput case whose id or label names tracing, against (b). */
-function tracingTarget(inputs: TargetInputs): TargetResult {
+export function tracingTarget(inputs: TargetInputs): TargetResult {
   const traced = inputs.throughput.find((item) => /trac/i.test(`${item.id} ${item.label}`));
   if (!traced) return notMeasured('with tracing at 10 %: c/b ≥ 0.70 (req/s)', 'no tracing case in this run');
   return ratioTarget(inputs, traced.id, 'b', 0.7, `${traced.id}/b`);

@@ -8,8 +8,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, ensureTemplateDatabase, loadTestConfig, startTestIdentityProvider } from '@tp/testing';
-import { BENCH_CASES, TRACING_CASES, type BenchCase, type BenchContext, type CaseId } from './bench-cases';
+import { BENCH_CASES, benchCase, TRACING_CASES, type BenchCase, type BenchContext, type CaseId } from './bench-cases';
 import { buildReport, formatReport, summarize, type BenchSettings } from './bench-report';
+import { formatTargets, tracingTarget } from './bench-targets';
 import { buildBenchBundles, ROOT } from './build-bench-bundles';
 import { runPacedLoad } from './paced-load';
 import { runLoad, type LoadResult } from './run-load';
@@ -83,14 +84,21 @@ async function runRounds(ctx: BenchContext, cases: BenchCase[], mode: Mode): Pro
 
 const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)] ?? 0;
 
-/** The tracing cost rows: the edge's CPU µs/request with tracing off, at 10 % and at 100 % sampling. */
+/**
+ * The tracing cost rows: the edge's CPU µs/request with tracing off, on at 0 %, at 10 % and at
+ * 100 % sampling, interleaved with (b) so the issue-24 target c-t10/b (req/s) is measured too.
+ */
 async function tracingCost(ctx: BenchContext): Promise<Record<string, number>> {
-  console.log(`Tracing cost: ${SETTINGS.rounds} rounds of ${TRACING_CASES.map((c) => c.id).join(' ')} (edge → trivial upstream, OTLP sink)`);
-  const results = await runRounds(ctx, TRACING_CASES, 'throughput');
+  const cases = [benchCase('b'), ...TRACING_CASES];
+  console.log(`Tracing cost: ${SETTINGS.rounds} rounds of ${cases.map((c) => c.id).join(' ')} (edge → trivial upstream, OTLP sink)`);
+  const results = await runRounds(ctx, cases, 'throughput');
   const edgeCpu = Object.fromEntries(TRACING_CASES.map((c) => [c.id, median(results.get(c.id)!.map((run) => run.cpuUsPerRequest?.['edge'] ?? 0))]));
   const off = edgeCpu['c']!;
   const row = (id: string, label: string) => `  ${label.padEnd(14)} ${String(edgeCpu[id]).padStart(5)} µs CPU/req (edge)${id === 'c' ? '' : `, +${(((edgeCpu[id]! - off) / off) * 100).toFixed(1)} % over off`}`;
-  console.log(['\nTracing cost (median of rounds):', row('c', 'off'), row('c-t10', '10 % sampled'), row('c-t100', '100 % sampled')].join('\n'));
+  console.log(['\nTracing cost (median of rounds):', row('c', 'off'), row('c-t0', '0 % sampled'), row('c-t10', '10 % sampled'), row('c-t100', '100 % sampled')].join('\n'));
+  const traced = TRACING_CASES.find((c) => c.id === 'c-t10')!;
+  const summaries = [summarize('b', cases[0]!.label, results.get('b')!), summarize(traced.id, traced.label, results.get(traced.id)!)];
+  console.log(formatTargets([tracingTarget({ throughput: summaries, fixedRate: [], fixedRatePerSecond: SETTINGS.fixedRate })]).join('\n'));
   return edgeCpu;
 }
 
@@ -105,7 +113,7 @@ async function main(): Promise<void> {
   const ctx: BenchContext = { idp, redisUrl: testConfig.TEST_REDIS_URL, databaseUrl: db.url, logDir, rateLimitMax: SETTINGS.rateLimitMax };
   const loadBefore = loadavg()[0]!;
   try {
-    // BENCH_TRACING=1: only the tracing cost rows (off / 10 % / 100 %).
+    // BENCH_TRACING=1: only the tracing cost rows (off / 0 % / 10 % / 100 %).
     if (process.env['BENCH_TRACING'] === '1') {
       const tracing = await tracingCost(ctx);
       writeFileSync(join(RESULTS_DIR, 'tracing-bench.json'), `${JSON.stringify({ date: new Date().toISOString(), loadAverage: { before: loadBefore, after: loadavg()[0]! }, settings: SETTINGS, edgeCpuUsPerRequest: tracing }, null, 2)}\n`);

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:profile -- <case> [process]`: one bench case (a, b, f, c or d; default c) with
+ * `npm run bench:profile -- <case> [process]`: one bench case (a, b, f, c, d, c-t0, c-t10 or c-t100; default c) with
  * one of its processes (proxy, edge or user; default edge, proxy for a, b and f) under
  * `--cpu-prof`, then where that process's CPU goes: self and inclusive time by package and
  * the hottest functions, mapped back to our sources through the bundles' source maps.

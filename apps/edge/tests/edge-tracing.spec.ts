@@ -21,6 +21,8 @@ function multipart(filename: string): Buffer {
   return Buffer.concat([Buffer.from(head), PNG, Buffer.alloc(2000), Buffer.from(`\r\n--${BOUNDARY}--\r\n`)]);
 }
 
+const otelEnv = (receiver: OtlpReceiver) => ({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_BSP_SCHEDULE_DELAY: '100' });
+
 // Real processes (the preload bundle via the manifest's Node flags) exporting OTLP/HTTP JSON to a
 // receiver on a free port: edge, user, upload and the upload worker.
 describe('tracing: one trace per request, from the edge to Postgres and the worker', () => {
@@ -31,7 +33,7 @@ describe('tracing: one trace per request, from the edge to Postgres and the work
 
   beforeAll(async () => {
     receiver = await startOtlpReceiver();
-    const otel = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_BSP_SCHEDULE_DELAY: '100' };
+    const otel = otelEnv(receiver);
     stack = await startTestStack({ services: ['user', 'upload'], env: otel, edge: otel });
     worker = await startServiceProcess('upload-worker', {
       ...otel,
@@ -108,5 +110,43 @@ describe('tracing: one trace per request, from the edge to Postgres and the work
     const exported = receiver.rawBodies().join('\n');
     expect(exported).not.toContain(token.split('.')[1]!);
     expect(exported).not.toContain('secret-code-123');
+  });
+
+  it("tags the edge's span of an error relayed from a service with that service's error code", async () => {
+    const reply = await call(`${stack.edge!.url}/api/v1/user/no-such-route`, { token });
+    expect(reply.status).toBe(404);
+    const requestId = reply.headers.get('x-request-id')!;
+
+    await eventually(async () => Boolean(edgeServerSpan(requestId)));
+    expect(reply.body['error']).toBe('not_found');
+    expect(edgeServerSpan(requestId)!.attributes).toMatchObject({ 'error.code': 'not_found', 'http.response.status_code': 404 });
+  });
+
+  it('leaves an unsampled request untraced down the chain, even with a sampled client traceparent', async () => {
+    const edge = await startServiceProcess('edge', stack.edgeEnv({ ...otelEnv(receiver), OTEL_TRACES_SAMPLER: 'always_off' }));
+    stack.onStop(() => edge.stop());
+    const clientTrace = randomBytes(16).toString('hex');
+    const untraced = await call(`${edge.url}/api/v1/user/profile`, { token, headers: { traceparent: `00-${clientTrace}-${randomBytes(8).toString('hex')}-01` } });
+    expect(untraced.status).toBe(200);
+    const untracedId = untraced.headers.get('x-request-id')!;
+
+    // A traced request after it: once the user service exported that one, it would have exported the first.
+    const traced = await call(`${stack.edge!.url}/api/v1/user/profile`, { token });
+    const tracedId = traced.headers.get('x-request-id')!;
+    await eventually(async () => receiver.spans().some((span) => span.service === 'user' && span.attributes['request.id'] === tracedId));
+    expect(receiver.spans().filter((span) => span.attributes['request.id'] === untracedId || span.traceId === clientTrace)).toEqual([]);
+    expect(edge.output()).not.toContain('"trace_id"');
+  });
+
+  it('exports the spans of the last request before SIGTERM: the SDK is flushed on the graceful shutdown', async () => {
+    // A batch delay far past the test: only the shutdown's flush can export the span in time.
+    const edge = await startServiceProcess('edge', stack.edgeEnv({ ...otelEnv(receiver), OTEL_BSP_SCHEDULE_DELAY: '600000' }));
+    const reply = await call(`${edge.url}/api/v1/user/profile`, { token });
+    expect(reply.status).toBe(200);
+    const requestId = reply.headers.get('x-request-id')!;
+    expect(edgeServerSpan(requestId)).toBeUndefined();
+
+    expect(await edge.stop()).toBe(0);
+    expect(edgeServerSpan(requestId)).toMatchObject({ service: 'edge', kind: SERVER });
   });
 });

@@ -6,3 +6,4 @@ export { refuseInProduction } from './refuse-in-production';
 export { clientIdentityConfig, clientIdentityEnv, type ClientIdentitySettings } from './client-identity-env';
 export { SERVICES, TELEMETRY_PRELOAD, UPSTREAMS, serviceSpec, type PortVariable, type ServiceName, type ServiceSpec, type UpstreamName } from './services';
 export { telemetryConfig, type TelemetrySettings } from './telemetry-env';
+export { PROCESS_SHUTDOWN_CHANNEL, type ShutdownMessage } from './process-shutdown';

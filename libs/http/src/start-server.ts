@@ -1,5 +1,6 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { announceShutdown } from './announce-shutdown';
 import { answerClientErrors } from './client-errors';
 import { capConnections } from './connection-cap';
 import { flushLogs, type Logger } from '@tp/logging';
@@ -103,9 +104,11 @@ export async function startServer(app: RequestListener, options: StartServerOpti
         flushLogs(options.logger);
         process.exit(code);
       };
+      // Then whoever subscribed to the shutdown (the tracing preload exports the last spans).
+      const announce = () => announceShutdown(options.shutdownTimeoutMs ?? 10_000);
       close().then(
-        () => exit(0),
-        () => exit(1),
+        () => announce().then(() => exit(0)),
+        () => announce().then(() => exit(1)),
       );
     };
     process.once('SIGTERM', onSignal);

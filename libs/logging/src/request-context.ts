@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { context as otelContext, trace } from '@opentelemetry/api';
+import { context as otelContext, trace, TraceFlags } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 
 /** Per-request state reachable from any code running on behalf of the request. */
@@ -43,16 +43,16 @@ interface LineFields {
 /**
  * pino `mixin` (configured once in createLogger): any line logged while a request runs
  * carries its requestId (and userId once known), without a child logger per request, and any
- * line logged inside a span its trace_id and span_id (one context lookup when tracing is off).
+ * line logged inside a sampled span its trace_id and span_id (one context lookup when tracing is off).
  */
 export function requestContextFields(): LineFields {
   const context = storage.getStore();
   const fields: LineFields = context ? (context.userId ? { requestId: context.requestId, userId: context.userId } : { requestId: context.requestId }) : {};
-  const span = trace.getSpan(otelContext.active());
-  if (span) {
-    const { traceId, spanId } = span.spanContext();
-    fields.trace_id = traceId;
-    fields.span_id = spanId;
+  // Only a sampled span's ids: an unsampled request has no trace to open.
+  const span = trace.getSpan(otelContext.active())?.spanContext();
+  if (span && span.traceFlags & TraceFlags.SAMPLED) {
+    fields.trace_id = span.traceId;
+    fields.span_id = span.spanId;
   }
   return fields;
 }

@@ -1,2 +1,3 @@
-export { ERROR_CODE_ATTRIBUTE, tagServerSpan } from './span-fields';
+export { ERROR_CODE_ATTRIBUTE, tagRelayedError, tagServerSpan } from './span-fields';
+export { untracedTraceparent } from './edge-sampling';
 export { queueTelemetry } from './queue-telemetry';

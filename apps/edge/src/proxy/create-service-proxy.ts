@@ -91,13 +91,17 @@ export function createServiceProxy(options: ServiceProxyOptions): RequestHandler
   return (req, res) => {
     const exchange = exchangeOf(res);
     const body = exchange.body;
+    // originalUrl: Express strips a mount path from req.url; the services expect the full public path.
+    const path = basePath + req.originalUrl;
+    const query = path.indexOf('?');
     const upstream = transport.request({
       protocol: target.protocol,
       hostname,
       port: target.port,
       method: req.method,
-      // originalUrl: Express strips a mount path from req.url; the services expect the full public path.
-      path: basePath + req.originalUrl,
+      path,
+      // As url.urlToHttpOptions gives it: node:http ignores it, the HTTP instrumentation then parses no URL.
+      pathname: query < 0 ? path : path.slice(0, query),
       headers: upstreamHeaders(req, target.host, body),
       agent,
     });

@@ -1,5 +1,6 @@
 import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { closeAfterResponse } from '@tp/http';
+import { tagRelayedError } from '@tp/telemetry';
 import type { Exchange } from './exchange';
 
 /**
@@ -39,6 +40,8 @@ export function relayAnswer(exchange: Exchange, upstream: ClientRequest, answer:
     answer.once('end', () => upstream.destroy());
   }
   answer.once('error', () => res.destroy());
+  // A service's error answer: its code on the edge's span too (traced requests only).
+  tagRelayedError(answer);
   res.writeHead(answer.statusCode ?? 502, answer.statusMessage, answerHeaders(answer));
   answer.pipe(res);
 }

@@ -5,7 +5,7 @@ import { createLogger } from '@tp/logging';
 import { waitForRedis } from '@tp/redis';
 import { createComposeAclUser, loadTestConfig, startTcpProxy } from '@tp/testing';
 import { createRedis } from '../create-redis';
-import { SyncedRedisStore } from './synced-redis-store';
+import { SYNC_SHA, SyncedRedisStore } from './synced-redis-store';
 
 const REDIS_URL = loadTestConfig().TEST_REDIS_URL;
 const logger = createLogger({ service: 'edge-test', level: 'silent' });
@@ -176,5 +176,25 @@ describe('SyncedRedisStore while Redis is down', () => {
     // 2 before the cut + the hit after recovery; the round cut mid-way is either lost (as a failed
     // INCR is today) or delivered by ioredis's resend on reconnect: never counted twice.
     expect(['3', '4']).toContain(await admin.get(`${prefix}user:down`));
+  });
+
+  it("still counts exactly after Redis's script cache is flushed (NOSCRIPT: the script is loaded and the round sent again)", async () => {
+    // SCRIPT FLUSH only on the tests' own Redis (127.0.0.1:6379), never on another instance.
+    expect(new URL(REDIS_URL)).toMatchObject({ hostname: '127.0.0.1', port: '6379' });
+    const prefix = uniquePrefix();
+    const failures: unknown[] = [];
+    const store = await replica(prefix, { failures });
+    hits(store, 'user:flushed', 5);
+    await store.sync();
+    expect(await admin.get(`${prefix}user:flushed`)).toBe('5');
+
+    await admin.call('SCRIPT', 'FLUSH');
+    expect(await admin.call('SCRIPT', 'EXISTS', SYNC_SHA)).toEqual([0]);
+    hits(store, 'user:flushed', 3);
+    await store.sync();
+    expect(await admin.call('SCRIPT', 'EXISTS', SYNC_SHA)).toEqual([1]);
+    expect(await admin.get(`${prefix}user:flushed`)).toBe('8');
+    expect(store.increment('user:flushed').totalHits).toBe(9);
+    expect(failures).toEqual([]);
   });
 });

@@ -19,7 +19,8 @@ local total = tonumber(redis.call('GET', KEYS[1]) or '0') + delta
 redis.call('SET', KEYS[1], total, 'KEEPTTL')
 return {total, ttl}
 `.trim();
-const SYNC_SHA = createHash('sha1').update(SYNC_SCRIPT).digest('hex');
+/** The script's SHA1, by which rounds call it (EVALSHA; SCRIPT LOAD after a NOSCRIPT). */
+export const SYNC_SHA = createHash('sha1').update(SYNC_SCRIPT).digest('hex');
 
 /** One client's window as this replica sees it. */
 interface Entry {

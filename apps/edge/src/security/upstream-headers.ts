@@ -1,5 +1,6 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { Request } from 'express';
+import { untracedTraceparent } from '@tp/telemetry';
 
 /**
  * The only request headers a service receives from the edge. An allow-list, not a deny-list:
@@ -58,6 +59,12 @@ export function upstreamHeaders(req: Request, host: string, body: Buffer | undef
     // The edge read the body (bufferBody): it goes as one block of known length.
     headers['content-length'] = body.length;
     delete headers['transfer-encoding'];
+  }
+  // A request the edge does not trace tells the service so (a traced one gets the instrumentation's).
+  const untraced = untracedTraceparent();
+  if (untraced) {
+    headers['traceparent'] = untraced;
+    delete headers['tracestate'];
   }
   if (req.ip) headers['x-forwarded-for'] = req.ip;
   headers['x-forwarded-proto'] = req.protocol;
