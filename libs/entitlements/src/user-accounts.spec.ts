@@ -141,6 +141,10 @@ describe('UserAccounts with the AccountCache', () => {
     await eventually(async () => cache.live, 5000);
     const payer = identity();
     const { user } = await accounts.sync(payer);
+    // Cached as FREE first: only the announcement's drop can make the next reads PREMIUM (TTL 60 s),
+    // so no announcement is still on its way when the PREMIUM row is cached below.
+    await accounts.sync(payer);
+    expect(cache.size).toBe(1);
     await subscribe(user.id, 'active');
     await publishEntitlementChange(publisher, channel, user.id, logger);
     await eventually(async () => (await accounts.sync(payer)).tier === 'PREMIUM', 5000);
