@@ -5,11 +5,25 @@ import { UPSTREAM_HEADERS, upstreamHeaders } from './upstream-headers';
 /** The headers the hop sends for a request as Express resolved it (Host of the service left out). */
 function forward(headers: IncomingHttpHeaders, seen: { ip?: string; protocol?: string; host?: string } = {}, body?: Buffer) {
   const req = { headers, ip: '203.0.113.9', protocol: 'https', host: 'api.example.com', ...seen } as unknown as Request;
-  const { host, ...upstream } = upstreamHeaders(req, 'user:4001', body);
+  const { host, ...upstream } = upstreamHeaders(req, 'user:4001', body, undefined);
   return { req, host, upstream: upstream as Record<string, unknown> };
 }
 
 describe('upstreamHeaders', () => {
+  it("sends an untraced request's own not-sampled traceparent in place of the client's, and no tracestate", () => {
+    const req = { headers: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', tracestate: 'vendor=1' }, ip: '203.0.113.9', protocol: 'https', host: 'api.example.com' } as unknown as Request;
+    const untraced = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00';
+    const upstream = upstreamHeaders(req, 'user:4001', undefined, untraced) as Record<string, unknown>;
+    expect(upstream['traceparent']).toBe(untraced);
+    expect(upstream).not.toHaveProperty('tracestate');
+  });
+
+  it("passes a traced request's trace headers on for the instrumentation to replace", () => {
+    const { upstream } = forward({ traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', tracestate: 'vendor=1' });
+    expect(upstream['traceparent']).toBe('00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01');
+    expect(upstream['tracestate']).toBe('vendor=1');
+  });
+
   it('passes every allow-listed header through unchanged', () => {
     const headers = Object.fromEntries([...UPSTREAM_HEADERS].map((name) => [name, `value of ${name}`]));
     const { upstream } = forward(headers);

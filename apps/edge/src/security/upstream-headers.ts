@@ -49,7 +49,12 @@ export const UPSTREAM_HEADERS: ReadonlySet<string> = new Set([
  * peer named), never a chain, so a service trusting the edge reads one unambiguous client, and a
  * client cannot choose the IP quotas count by. The client's own headers stay untouched.
  */
-export function upstreamHeaders(req: Request, host: string, body: Buffer | undefined): OutgoingHttpHeaders {
+export function upstreamHeaders(
+  req: Request,
+  host: string,
+  body: Buffer | undefined,
+  untraced: string | undefined = untracedTraceparent(),
+): OutgoingHttpHeaders {
   const headers: OutgoingHttpHeaders = { host };
   // for…in: no entries array per request on the hot path.
   for (const name in req.headers) {
@@ -61,7 +66,6 @@ export function upstreamHeaders(req: Request, host: string, body: Buffer | undef
     delete headers['transfer-encoding'];
   }
   // A request the edge does not trace tells the service so (a traced one gets the instrumentation's).
-  const untraced = untracedTraceparent();
   if (untraced) {
     headers['traceparent'] = untraced;
     delete headers['tracestate'];
