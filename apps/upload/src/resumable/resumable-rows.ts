@@ -1,5 +1,6 @@
 import { and, count, eq, isNotNull, lt, ne } from 'drizzle-orm';
 import { uploads, type Db, type UploadRow } from '@tp/db';
+import { claimReservation } from '../uploads/upload-store';
 
 export interface ResumableFields {
   /** The tus id is the upload id, and @tus/s3-store keeps the file under its id. */
@@ -17,14 +18,8 @@ export class ResumableRows {
   ) {}
 
   /** Turns an account storage reservation (AccountStorageQuota) into a resumable upload. */
-  async claim(id: string, fields: ResumableFields): Promise<UploadRow> {
-    const rows = await this.db
-      .update(uploads)
-      .set({ ...fields, updatedAt: this.clock() })
-      .where(and(eq(uploads.id, id), eq(uploads.status, 'uploading')))
-      .returning();
-    if (!rows[0]) throw new Error('The upload reservation is gone');
-    return rows[0];
+  claim(id: string, fields: ResumableFields): Promise<UploadRow> {
+    return claimReservation(this.db, this.clock, id, fields);
   }
 
   /** Resumable uploads of one PREMIUM batch that are stored or still uploading. */

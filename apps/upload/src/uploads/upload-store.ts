@@ -18,6 +18,20 @@ export interface StoredFacts {
   mime: string;
 }
 
+/**
+ * Fills a reservation row (a quota's `uploading` row) with what the upload now knows; a
+ * reservation released or swept meanwhile is gone, and the upload with it.
+ */
+export async function claimReservation(db: Db, clock: () => Date, id: string, fields: Partial<typeof uploads.$inferInsert>): Promise<UploadRow> {
+  const rows = await db
+    .update(uploads)
+    .set({ ...fields, updatedAt: clock() })
+    .where(and(eq(uploads.id, id), eq(uploads.status, 'uploading')))
+    .returning();
+  if (!rows[0]) throw new Error('The upload reservation is gone');
+  return rows[0];
+}
+
 /** Data access for the uploads table; nothing here knows about HTTP or S3. */
 export class UploadStore {
   constructor(
@@ -31,14 +45,8 @@ export class UploadStore {
   }
 
   /** Fills a reservation row (see AnonymousQuota) with the file's name and read-back token. */
-  async claim(id: string, fields: { name: string; tokenHash?: string }): Promise<UploadRow> {
-    const rows = await this.db
-      .update(uploads)
-      .set({ ...fields, updatedAt: this.clock() })
-      .where(and(eq(uploads.id, id), eq(uploads.status, 'uploading')))
-      .returning();
-    if (!rows[0]) throw new Error('The upload reservation is gone');
-    return rows[0];
+  claim(id: string, fields: { name: string; tokenHash?: string }): Promise<UploadRow> {
+    return claimReservation(this.db, this.clock, id, fields);
   }
 
   async findById(id: string): Promise<UploadRow | undefined> {
