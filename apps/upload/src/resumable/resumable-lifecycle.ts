@@ -1,12 +1,10 @@
-import { Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { S3Store } from '@tus/s3-store';
 import { withDatabase, type UploadRow } from '@tp/db';
 import { ServiceUnavailableError } from '@tp/errors';
 import type { Logger } from '@tp/logging';
 import type { ProcessingQueue } from '../queue/processing-queue';
+import { measureObject } from '../storage/measure-object';
 import type { ObjectStorage } from '../storage/object-storage';
-import { FileMeter } from '../uploads/file-meter';
 import type { UploaderTier } from '../uploads/uploader-tier';
 import type { UploadStore } from '../uploads/upload-store';
 import { sideObjectKeys } from './resumable-store';
@@ -20,13 +18,6 @@ export interface LifecycleDeps {
   queue: ProcessingQueue;
   logger: Logger;
 }
-
-const discard = () =>
-  new Writable({
-    write(_chunk, _encoding, callback) {
-      callback();
-    },
-  });
 
 const isTusNotFound = (err: unknown) => (err as { status_code?: unknown } | null)?.status_code === 404;
 
@@ -54,9 +45,7 @@ export class ResumableLifecycle {
     const row = await withDatabase(() => this.deps.uploads.findById(id));
     if (!row || (row.status !== 'uploading' && row.status !== 'queued')) return;
     if (row.status === 'uploading') {
-      const meter = new FileMeter(Number.MAX_SAFE_INTEGER);
-      await pipeline(await this.deps.storage.read(row.objectKey), meter, discard());
-      const facts = await meter.result();
+      const facts = await measureObject(this.deps.storage, row.objectKey);
       await withDatabase(() => this.deps.uploads.recordStored(id, facts));
       await withDatabase(() => this.deps.uploads.markQueued([id]));
     }

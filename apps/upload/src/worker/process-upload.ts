@@ -1,23 +1,14 @@
-import { Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { ProcessingJob } from '../queue/processing-queue';
+import { measureObject } from '../storage/measure-object';
 import { isMissingObject, type ObjectStorage } from '../storage/object-storage';
 import { FAILURE_REASONS, type FailureReason } from '../uploads/failure-reasons';
-import { FileMeter } from '../uploads/file-meter';
 import type { UploadStore } from '../uploads/upload-store';
 
 export interface ProcessorDeps {
   uploads: UploadStore;
   storage: ObjectStorage;
 }
-
-const discard = () =>
-  new Writable({
-    write(_chunk, _encoding, callback) {
-      callback();
-    },
-  });
 
 /** A final failure: its message (and cause) go to the log, its `failureReason` to the client. */
 export class ProcessingFailure extends UnrecoverableError {
@@ -32,14 +23,12 @@ export class ProcessingFailure extends UnrecoverableError {
 }
 
 async function measureStored(storage: ObjectStorage, objectKey: string) {
-  const meter = new FileMeter(Number.MAX_SAFE_INTEGER);
   try {
-    await pipeline(await storage.read(objectKey), meter, discard());
+    return await measureObject(storage, objectKey);
   } catch (err) {
     if (isMissingObject(err)) throw new ProcessingFailure(`Stored object ${objectKey} is missing`, FAILURE_REASONS.missing, { cause: err });
     throw err;
   }
-  return await meter.result();
 }
 
 /**
