@@ -6,16 +6,30 @@ import { serviceSpec, type ServiceName } from '@tp/config';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * Test ports come from below Linux's ephemeral range (32768–60999): a port the kernel hands out
+ * for listen(0) can be taken by an outgoing connection's local port before the service binds it.
+ */
+const TEST_PORTS = { low: 20_000, high: 32_767 };
+const handedOut = new Set<number>();
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    // The services bind every address, so the check does too.
+    server.listen(port, '0.0.0.0', () => server.close(() => resolve(true)));
   });
+}
+
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = TEST_PORTS.low + Math.floor(Math.random() * (TEST_PORTS.high - TEST_PORTS.low + 1));
+    if (handedOut.has(port) || !(await canListen(port))) continue;
+    handedOut.add(port);
+    return port;
+  }
+  throw new Error(`No free test port in ${TEST_PORTS.low}–${TEST_PORTS.high}`);
 }
 
 export interface ServiceProcess {
@@ -56,9 +70,21 @@ export interface ServiceProcessOptions {
  * variable, its Node flags), for end-to-end tests that must not import another app's code.
  */
 export async function startServiceProcess(name: ServiceName, env: Record<string, string>, options: ServiceProcessOptions = {}): Promise<ServiceProcess> {
+  const given = env[serviceSpec(name).port.variable];
+  if (given !== undefined) return launch(name, env, Number(given), options);
+  // A port this process picked may still be lost to a parallel test between check and bind: pick again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await launch(name, env, await freePort(), options);
+    } catch (err) {
+      if (attempt >= 3 || !String(err).includes('EADDRINUSE')) throw err;
+    }
+  }
+}
+
+async function launch(name: ServiceName, env: Record<string, string>, port: number, options: ServiceProcessOptions): Promise<ServiceProcess> {
   const spec = serviceSpec(name);
   const portVariable = spec.port.variable;
-  const port = Number(env[portVariable] ?? (await freePort()));
   const logFd = options.logFile === undefined ? undefined : openSync(options.logFile, 'w');
   const guard = join(__dirname, 'exit-with-parent.cjs');
   // One process (no tsx CLI wrapper) that stops by itself if this test process dies.
