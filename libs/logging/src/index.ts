@@ -1,5 +1,6 @@
 export { createLogger, flushLogs, REDACT_PATHS, type LoggerOptions } from './create-logger';
 export { createRequestLogger } from './request-logger';
+export { responseOutcome, CLIENT_CLOSED_REQUEST, type ResponseOutcome } from './response-outcome';
 export { redactUrl } from './redact-url';
 export {
   runWithRequestContext,

@@ -1,10 +1,12 @@
 import { createServiceApp, startServer, type RunningServer } from '@tp/http';
-import { captureLogs, type LogCapture } from '@tp/testing';
+import { captureLogs, eventually, openRequest, type LogCapture } from '@tp/testing';
 import { setRequestUser } from './request-context';
 
 describe('createRequestLogger', () => {
   let server: RunningServer;
   let logs: LogCapture;
+  // Requests a route holds open (by request id): the client may leave once its handler runs.
+  const held = new Set<string>();
 
   beforeAll(async () => {
     logs = captureLogs('logging-test');
@@ -29,6 +31,18 @@ describe('createRequestLogger', () => {
         });
         routes.get('/broken', () => {
           throw new Error('kaput');
+        });
+        routes.get('/held', (req) => {
+          held.add(String(req.id));
+        });
+        routes.get('/held-failing', (req, res) => {
+          res.status(500);
+          held.add(String(req.id));
+        });
+        routes.get('/streaming', (req, res) => {
+          res.writeHead(202, { 'content-type': 'text/plain' });
+          res.write('first part');
+          held.add(String(req.id));
         });
       },
     });
@@ -65,6 +79,7 @@ describe('createRequestLogger', () => {
     expect(new Date(line['time'] as string).toISOString()).toBe(line['time']);
     expect(typeof line['responseTime']).toBe('number');
     expect(line).not.toHaveProperty('userId');
+    expect(line).not.toHaveProperty('aborted');
     expect(line).not.toHaveProperty('req');
     expect(line).not.toHaveProperty('res');
   });
@@ -120,5 +135,41 @@ describe('createRequestLogger', () => {
     const { lines } = await requestLines('/things');
     expect(lines).toHaveLength(1);
     expect(logs.lines().slice(before)).toEqual(lines);
+  });
+
+  describe('a client that goes away before the response ends', () => {
+    const rawGet = (path: string, requestId: string) => `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Request-Id: ${requestId}\r\n\r\n`;
+    const linesOf = (requestId: string) => logs.lines().filter((line) => line['requestId'] === requestId);
+
+    /** Opens `path`, leaves once its handler holds the request (and, with `afterHead`, once the head arrived), and returns the request's log lines. */
+    async function leaveEarly(path: string, requestId: string, afterHead = false) {
+      const client = openRequest(server.url, rawGet(path, requestId));
+      await eventually(() => held.has(requestId));
+      if (afterHead) expect(await client.firstBytes).toMatch(/^HTTP\/1\.1 202 /);
+      await client.cut();
+      await eventually(() => linesOf(requestId).length > 0);
+      // Time for a second line, were one (wrongly) written on another event.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return linesOf(requestId);
+    }
+
+    it('writes one "Request aborted" line at info with status 499 when no header was sent', async () => {
+      const lines = await leaveEarly('/held', 'aborted-before-head-1');
+      expect(lines).toEqual([
+        expect.objectContaining({ level: 'info', msg: 'Request aborted', statusCode: 499, aborted: true, method: 'GET', url: '/held' }),
+      ]);
+      expect(typeof lines[0]!['responseTime']).toBe('number');
+    });
+
+    it('states the status that went out when the client leaves mid-body', async () => {
+      const lines = await leaveEarly('/streaming', 'aborted-mid-body-1', true);
+      expect(lines).toEqual([expect.objectContaining({ level: 'info', msg: 'Request aborted', statusCode: 202, aborted: true })]);
+    });
+
+    it('reads a 5xx set but never sent as 499 at info, without an error', async () => {
+      const lines = await leaveEarly('/held-failing', 'aborted-unsent-500-1');
+      expect(lines).toEqual([expect.objectContaining({ level: 'info', msg: 'Request aborted', statusCode: 499, aborted: true })]);
+      expect(lines[0]).not.toHaveProperty('err');
+    });
   });
 });

@@ -4,6 +4,7 @@ import { stdSerializers, type Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { getRequestContext } from './request-context';
 import { redactUrl } from './redact-url';
+import { responseOutcome } from './response-outcome';
 
 interface RequestLoggerOptions {
   /** Paths that are not worth a line each (health probes). */
@@ -22,16 +23,20 @@ function errorSummary(err: Error) {
 
 function lineFields(req: IncomingMessage, res: ServerResponse, responseTime: number) {
   const context = req.requestContext ?? getRequestContext();
+  const outcome = responseOutcome(res);
   return {
     requestId: context?.requestId ?? req.id,
     method: req.method,
     // The target as sent: a router mounted at a prefix (Express) strips it from req.url meanwhile.
     url: redactUrl((req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? ''),
-    statusCode: res.statusCode,
+    statusCode: outcome.statusCode,
+    ...(outcome.aborted ? { aborted: true } : {}),
     responseTime,
     ...(context?.userId ? { userId: context.userId } : {}),
   };
 }
+
+const lineMessage = (res: ServerResponse) => (responseOutcome(res).aborted ? 'Request aborted' : 'Request completed');
 
 /**
  * The request line's logger, made once per app: the line's fields are fixed and already safe
@@ -46,9 +51,12 @@ function requestLineLogger(logger: Logger): Logger {
 
 /**
  * One flat JSON line per request: level, time, requestId, method, url, statusCode,
- * responseTime (ms), userId when known, msg "Request completed". Headers are never
- * logged, so credentials cannot leak through them. `req.log`/`res.log` are the app's own
- * (redacting) logger, whose mixin tags lines with the request: nothing unredacted leaks out.
+ * responseTime (ms), userId when known, msg "Request completed". A response cut before it
+ * ended (the client went away) says "Request aborted" with `aborted: true` and the status of
+ * responseOutcome (499 when nothing was sent), at info unless it failed: a client leaving is
+ * not our error. Headers are never logged, so credentials cannot leak through them.
+ * `req.log`/`res.log` are the app's own (redacting) logger, whose mixin tags lines with the
+ * request: nothing unredacted leaks out.
  */
 export function createRequestLogger(logger: Logger, options: RequestLoggerOptions = {}): RequestHandler {
   const ignore = new Set(options.ignorePaths ?? []);
@@ -58,6 +66,11 @@ export function createRequestLogger(logger: Logger, options: RequestLoggerOption
     return ignore.has(query < 0 ? url : url.slice(0, query));
   };
   const onResponse = options.onResponse;
+  // Responses that emitted 'error' (pino-http's err): a failure whatever the status. pino-http
+  // also makes a stand-in error for any res.statusCode >= 500, but a 5xx a handler set and
+  // never sent (the client left first) is a 499, no failure of ours.
+  const raised = new WeakSet<ServerResponse>();
+  const failed = (res: ServerResponse) => raised.has(res) || responseOutcome(res).statusCode >= 500;
   const httpLogger = pinoHttp({
     logger: requestLineLogger(logger),
     wrapSerializers: false,
@@ -69,15 +82,14 @@ export function createRequestLogger(logger: Logger, options: RequestLoggerOption
     customLogLevel: (req, res, err) => {
       onResponse?.(req, res, req.requestContext?.startedAt);
       if (isIgnored(req)) return 'silent';
-      return err || res.statusCode >= 500 ? 'error' : 'info';
+      if (err) raised.add(res);
+      return failed(res) ? 'error' : 'info';
     },
-    customSuccessMessage: () => 'Request completed',
-    customErrorMessage: () => 'Request completed',
+    customSuccessMessage: (_req, res) => lineMessage(res),
+    customErrorMessage: (_req, res) => lineMessage(res),
     customSuccessObject: (req, res, value: { responseTime: number }) => lineFields(req, res, value.responseTime),
-    customErrorObject: (req, res, err, value: { responseTime: number }) => ({
-      ...lineFields(req, res, value.responseTime),
-      err: errorSummary(err),
-    }),
+    customErrorObject: (req, res, err, value: { responseTime: number }) =>
+      failed(res) ? { ...lineFields(req, res, value.responseTime), err: errorSummary(err) } : lineFields(req, res, value.responseTime),
   });
   return (req, res, next) => {
     // Set first, so pino-http keeps them instead of exposing its unredacted line logger.

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { Router } from 'express';
+import { eventually, openRequest } from '@tp/testing';
 import { httpMetricsMiddleware } from './http-metrics-middleware';
 import { parseExposition, sampleValue } from './parse-exposition';
 import { createServiceMetrics, type ServiceMetrics } from './service-metrics';
@@ -10,6 +11,8 @@ let metrics: ServiceMetrics;
 let server: Server;
 let metricsServer: MetricsServer;
 let base: string;
+// Requests a route holds open: the client may leave once its handler runs.
+let held = 0;
 
 beforeAll(async () => {
   metrics = createServiceMetrics('test-service');
@@ -17,6 +20,13 @@ beforeAll(async () => {
   app.use(httpMetricsMiddleware(metrics));
   app.get('/items/:id', (req, res) => {
     res.status(req.params['id'] === 'missing' ? 404 : 200).json({ id: req.params['id'] });
+  });
+  app.get('/held/:id', () => {
+    held += 1;
+  });
+  app.get('/streaming/:id', (_req, res) => {
+    res.writeHead(202, { 'content-type': 'text/plain' });
+    res.write('first part');
   });
   const nested = Router();
   nested.get('/things/:thingId', (_req, res) => {
@@ -80,6 +90,36 @@ describe('httpMetricsMiddleware', () => {
   it('serves default process metrics and 404s any other path on the metrics port', async () => {
     expect(sampleValue(await scrape(), 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
     expect((await fetch(`http://127.0.0.1:${metricsServer.port}/`)).status).toBe(404);
+  });
+});
+
+describe('httpMetricsMiddleware: a client that goes away before the response ends', () => {
+  const rawGet = (path: string) => `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`;
+  const count = async (name: string, labels: Record<string, string>) => sampleValue(await scrape(), name, labels);
+
+  beforeAll(async () => {
+    const beforeHead = openRequest(base, rawGet('/held/1'));
+    await eventually(() => held === 1);
+    await beforeHead.cut();
+    const midBody = openRequest(base, rawGet('/streaming/1'));
+    expect(await midBody.firstBytes).toMatch(/^HTTP\/1\.1 202 /);
+    await midBody.cut();
+    await eventually(async () => (await count('http_requests_total', { route: '/streaming/:id' })) === 1);
+    await eventually(async () => (await count('http_requests_total', { route: '/held/:id' })) === 1);
+  });
+
+  it('counts a request cut before any header under status 499, never 200, and not as a 5xx', async () => {
+    expect(await count('http_requests_total', { method: 'GET', route: '/held/:id', status: '499' })).toBe(1);
+    // Its only series: no 200 (Express's unsent default) and no 5xx beside it.
+    expect(await count('http_requests_total', { route: '/held/:id' })).toBe(1);
+    expect(await count('http_request_duration_seconds_count', { route: '/held/:id', status: '499' })).toBe(1);
+    // A 4xx like any other: in http_errors_total (status >= 400), outside the 5xx SLO.
+    expect(await count('http_errors_total', { route: '/held/:id', status: '499' })).toBe(1);
+  });
+
+  it('counts a request cut mid-body under the status it sent', async () => {
+    expect(await count('http_requests_total', { method: 'GET', route: '/streaming/:id', status: '202' })).toBe(1);
+    expect(await count('http_requests_total', { route: '/streaming/:id' })).toBe(1);
   });
 });
 

@@ -1,13 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request, RequestHandler, Response } from 'express';
+import { responseOutcome } from '@tp/logging';
 import { routeLabel } from './route-label';
 import type { ServiceMetrics } from './service-metrics';
 
 type Labels = { method: string; route: string; status: string };
 
 /**
- * Records one finished request: count, latency and (status >= 400) errors. The label
- * objects are made once per method/route/status and reused, not built per request.
+ * Records one finished request: count, latency and (status >= 400) errors, under the status
+ * its request line states (responseOutcome: 499 for a client that left before any header, so a
+ * cut request never passes for a 200 nor burns the 5xx budget). The label objects are made
+ * once per method/route/status and reused, not built per request.
  */
 export function httpMetricsRecorder(
   metrics: ServiceMetrics,
@@ -16,7 +19,7 @@ export function httpMetricsRecorder(
   return (req, res, startedAt) => {
     const method = req.method ?? 'GET';
     const route = routeLabel(req as Request, res as Response);
-    const status = res.statusCode;
+    const status = responseOutcome(res).statusCode;
     const key = `${method} ${status} ${route}`;
     let labels = labelSets.get(key);
     if (!labels) {

@@ -20,7 +20,7 @@ export { call, type CallOptions, type Reply } from './http-call';
 export { apiDocument, type ApiDocument } from './api-document';
 export { checkEdgeReply, validateRepliesFrom } from './edge-contract';
 export { ResponseValidator, matchPath, type CheckedReply } from './response-validator';
-export { rawRequest, type RawAnswer } from './raw-http';
+export { rawRequest, openRequest, type RawAnswer, type OpenRequest } from './raw-http';
 export { eventually, msUntil, type MsUntilOptions } from './eventually';
 export { ISO_TIMESTAMP, UUID } from './matchers';
 export { testFlagClient, testFlags, type TestFlags } from './test-flag-client';

@@ -37,3 +37,33 @@ export function rawRequest(url: string, request: string | Buffer, timeoutMs = 50
     socket.write(request);
   });
 }
+
+/** A request left open on a raw socket: the test decides when its client goes away. */
+export interface OpenRequest {
+  /** Resolves with the first bytes of the answer once they arrive (its head, at least the status line). */
+  firstBytes: Promise<string>;
+  /** Destroys the socket, as a client that gives up does; resolves once it is closed. */
+  cut: () => Promise<void>;
+}
+
+/** Writes `request` to `url`'s port and keeps the connection open until `cut()`. */
+export function openRequest(url: string, request: string | Buffer): OpenRequest {
+  const { hostname, port } = new URL(url);
+  const socket = connect({ host: hostname, port: Number(port) });
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  const firstBytes = new Promise<string>((resolve, reject) => {
+    socket.once('data', (chunk: Buffer) => resolve(chunk.toString('utf8')));
+    socket.once('close', () => reject(new Error('the connection closed before any answer')));
+  });
+  // A test that cuts before any answer never reads firstBytes: its rejection is expected.
+  firstBytes.catch(() => undefined);
+  socket.on('error', () => undefined);
+  socket.write(request);
+  return {
+    firstBytes,
+    cut: () => {
+      socket.destroy();
+      return closed;
+    },
+  };
+}
