@@ -19,7 +19,7 @@ import { resumableRouter } from './resumable/resumable-wiring';
 import type { ObjectStorage } from './storage/object-storage';
 import { S3StorageEngine } from './uploads/s3-storage-engine';
 import { uploadRoutes, uploadStatusRoutes } from './uploads/upload-routes';
-import { UNCOUNTED, uploadCounter } from './uploads/upload-metrics';
+import { UNCOUNTED, uploadCounters } from './uploads/upload-metrics';
 import { UploadService } from './uploads/upload-service';
 import { UploadStore } from './uploads/upload-store';
 
@@ -76,14 +76,14 @@ export function createApp(deps: UploadAppDeps): Express {
       { name: 'queue', required: true, readiness: true, run: () => deps.queue.ping() },
     ],
     routes: (app) => {
-      const count = deps.metrics ? uploadCounter(deps.metrics.registry) : UNCOUNTED;
+      const counts = deps.metrics ? uploadCounters(deps.metrics.registry) : { multipart: UNCOUNTED, resumable: UNCOUNTED };
       const api = new ApiRegistry();
       const slots = new UploadSlots(deps.redis, deps.config.slots);
       // Resumable (tus) first: /api/v1/upload/:id would take /api/v1/upload/resumable (its OPTIONS too).
-      app.use(resumableRouter({ ...deps, uploads, clock, service, accountQuota, slots }, api));
+      app.use(resumableRouter({ ...deps, uploads, clock, service, accountQuota, slots, count: counts.resumable }, api));
       app.use(uploadStatusRoutes(service, deps.verifier, api));
       const storage = new S3StorageEngine(deps.storage, uploads, deps.logger);
-      app.use(uploadRoutes({ service, quota, accountQuota, slots, pace: deps.config.pace, verifier: deps.verifier, storage, count }, api));
+      app.use(uploadRoutes({ service, quota, accountQuota, slots, pace: deps.config.pace, verifier: deps.verifier, storage, count: counts.multipart }, api));
       // Internal: the edge merges this fragment into /docs/openapi.json.
       app.get('/openapi.json', openApiHandler(api));
     },

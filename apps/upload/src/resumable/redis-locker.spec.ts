@@ -63,4 +63,18 @@ describe('RedisLocker (real Redis)', () => {
     controller.abort();
     await expect(waiting).rejects.toMatchObject({ body: expect.stringMatching(/lock/) });
   });
+
+  it('asks this process’s holder of an upload’s lock to let go at once, once, and only while it holds it', async () => {
+    const locker = new RedisLocker(connect(), { prefix, ttlMs: 5000 });
+    const held = locker.newLock('f');
+    const asked = jest.fn();
+    await held.lock(running(), asked);
+
+    expect(locker.letGo('f')).toBe(true);
+    expect(locker.letGo('f')).toBe(true);
+    expect(asked).toHaveBeenCalledTimes(1);
+    expect(locker.letGo('other')).toBe(false);
+    await held.unlock();
+    expect(locker.letGo('f')).toBe(false);
+  });
 });

@@ -25,14 +25,20 @@ return redis.call('EXISTS', KEYS[2])`;
 /** KEYS: lock, release request; ARGV: token. Deletes the lock only while it is still ours (compare-and-delete). */
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1], KEYS[2]) return 1 end return 0`;
 
+/** The release callbacks of the locks this process holds, by upload id. */
+type Holders = Map<string, () => void>;
+
 class RedisLock implements Lock {
   private readonly token = randomBytes(16).toString('hex');
   private renewal?: NodeJS.Timeout;
+  private release?: () => void;
 
   constructor(
     private readonly redis: Redis,
+    private readonly id: string,
     private readonly keys: [lock: string, release: string],
     private readonly options: Required<RedisLockerOptions>,
+    private readonly holders: Holders,
   ) {}
 
   async lock(signal: AbortSignal, requestRelease: RequestRelease): Promise<void> {
@@ -53,6 +59,7 @@ class RedisLock implements Lock {
 
   async unlock(): Promise<void> {
     clearInterval(this.renewal);
+    if (this.release && this.holders.get(this.id) === this.release) this.holders.delete(this.id);
     await this.redis.eval(RELEASE, 2, ...this.keys, this.token);
   }
 
@@ -64,6 +71,8 @@ class RedisLock implements Lock {
       released = true;
       void Promise.resolve(requestRelease()).catch(() => undefined);
     };
+    this.release = release;
+    this.holders.set(this.id, release);
     this.renewal = setInterval(
       () => {
         this.redis.eval(RENEW, 2, ...this.keys, this.token, this.options.ttlMs).then(
@@ -86,6 +95,7 @@ class RedisLock implements Lock {
  */
 export class RedisLocker implements Locker {
   private readonly options: Required<RedisLockerOptions>;
+  private readonly holders: Holders = new Map();
 
   constructor(
     private readonly redis: Redis,
@@ -96,6 +106,17 @@ export class RedisLocker implements Locker {
 
   newLock(id: string): Lock {
     const { prefix } = this.options;
-    return new RedisLock(this.redis, [`${prefix}lock:${id}`, `${prefix}release:${id}`], this.options);
+    return new RedisLock(this.redis, id, [`${prefix}lock:${id}`, `${prefix}release:${id}`], this.options, this.holders);
+  }
+
+  /**
+   * Asks this process's request holding the upload's lock to let go now, as another request's
+   * release request would (tus ends its body there, keeps the bytes so far, then unlocks).
+   * Whether a request here held it.
+   */
+  letGo(id: string): boolean {
+    const release = this.holders.get(id);
+    release?.();
+    return release !== undefined;
   }
 }

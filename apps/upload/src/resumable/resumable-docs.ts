@@ -42,7 +42,8 @@ export const resumableCreateRoute = {
   description:
     'Decides the tier rules once, before any byte: `Upload-Length` is required (no deferred length), a length past the account’s file ' +
     'limit is a 413, the account storage quota reserves the declared length (429 past it) until the upload finishes, expires or is ' +
-    'deleted. `Location` is the upload’s URL; its last segment is the upload id. A body (creation-with-upload) is stored as the first bytes.',
+    'deleted. `Location` is the upload’s URL; its last segment is the upload id. A body (creation-with-upload) is stored as the first bytes; ' +
+    'one slower than the minimum upload rate (UPLOAD_MIN_BYTES_PER_SECOND) is a 408 and the upload is not created.',
   tags: ['upload'],
   auth: 'required',
   headers: [
@@ -61,7 +62,7 @@ export const resumableCreateRoute = {
     },
     429: quotaRefusalResponse,
   },
-  errors: [403, 412, 413, 503],
+  errors: [403, 408, 412, 413, 503],
 } satisfies RouteDoc;
 
 export const resumableHeadRoute = {
@@ -85,7 +86,9 @@ export const resumablePatchRoute = {
   summary: 'Append bytes to a resumable upload at Upload-Offset',
   description:
     'The owner’s upload only. Counts as one upload in flight (429 `concurrent` past the tier’s), not toward the edge’s requests per ' +
-    'minute. A body past the declared length is a 413, a wrong offset a 409. The last byte turns the upload into a `queued` upload.',
+    'minute. A body past the declared length is a 413, a wrong offset a 409. A body slower than the minimum upload rate ' +
+    '(UPLOAD_MIN_BYTES_PER_SECOND, as multipart) is cut with 408: the bytes received so far are kept, HEAD for the offset and go on. ' +
+    'The last byte turns the upload into a `queued` upload.',
   tags: ['upload'],
   auth: 'required',
   params: resumableIdParams,
@@ -96,7 +99,7 @@ export const resumablePatchRoute = {
     description: 'The next bytes of the file',
   },
   responses: { 204: { description: 'Stored', headers: { ...TUS_ANSWER, ...OFFSET, ...EXPIRES } }, 429: quotaRefusalResponse },
-  errors: [403, 404, 409, 410, 412, 413, 503],
+  errors: [403, 404, 408, 409, 410, 412, 413, 503],
 } satisfies RouteDoc;
 
 export const resumableDeleteRoute = {

@@ -5,6 +5,7 @@ import type { Logger } from '@tp/logging';
 import type { ProcessingQueue } from '../queue/processing-queue';
 import { measureObject } from '../storage/measure-object';
 import type { ObjectStorage } from '../storage/object-storage';
+import { refusal } from '../uploads/upload-outcome';
 import type { UploaderTier } from '../uploads/uploader-tier';
 import type { UploadStore } from '../uploads/upload-store';
 import { sideObjectKeys } from './resumable-store';
@@ -40,10 +41,11 @@ export class ResumableLifecycle {
   /**
    * Idempotent (job id = upload id), since tus calls it after the data is stored and the sweep
    * calls it again for a finish that never got this far: a row already queued is only re-enqueued.
+   * Whether the upload is queued now (false: it is gone, or failed meanwhile).
    */
-  async finish(id: string, requestId?: string): Promise<void> {
+  async finish(id: string, requestId?: string): Promise<boolean> {
     const row = await withDatabase(() => this.deps.uploads.findById(id));
-    if (!row || (row.status !== 'uploading' && row.status !== 'queued')) return;
+    if (!row || (row.status !== 'uploading' && row.status !== 'queued')) return false;
     if (row.status === 'uploading') {
       const facts = await measureObject(this.deps.storage, row.objectKey);
       await withDatabase(() => this.deps.uploads.recordStored(id, facts));
@@ -51,11 +53,11 @@ export class ResumableLifecycle {
     }
     try {
       // A live job (the same finish running twice) is enough; a finished one would swallow the new job.
-      if (await this.hasJob(id)) return;
-      await this.deps.queue.enqueue(id, row.tier as UploaderTier, requestId);
+      if (!(await this.hasJob(id))) await this.deps.queue.enqueue(id, row.tier as UploaderTier, requestId);
+      return true;
     } catch (err) {
       // The row stays queued: the resumable sweep enqueues it again.
-      throw new ServiceUnavailableError('Processing queue unavailable, retry shortly', { cause: err });
+      throw refusal('unavailable', new ServiceUnavailableError('Processing queue unavailable, retry shortly', { cause: err }));
     }
   }
 

@@ -9,7 +9,11 @@ import type { ApiRegistry } from '@tp/openapi';
 import { limitsFor } from '@tp/tiers';
 import { holdUploadSlot } from '../quota/upload-slot-guard';
 import type { UploadSlots } from '../quota/upload-slots';
+import { setUploadContext } from '../uploads/upload-context';
+import type { CountUpload } from '../uploads/upload-metrics';
+import type { PaceSettings } from '../uploads/upload-pace';
 import { RedisLocker } from './redis-locker';
+import { ResumableCount } from './resumable-count';
 import type { ResumableLifecycle } from './resumable-lifecycle';
 import {
   resumableCreateRoute,
@@ -19,6 +23,7 @@ import {
   resumablePatchRoute,
   resumableUploadOptionsRoute,
 } from './resumable-docs';
+import { watchResumablePace } from './resumable-pace';
 import type { ResumableService } from './resumable-service';
 import { RESUMABLE_PATH, type ResumableSettings } from './resumable-store';
 import { answer, expressRequestOf, keepTypedError } from './tus-answer';
@@ -31,6 +36,15 @@ export interface ResumableRouteDeps {
   redis: Redis;
   verifier: TokenVerifier;
   settings: ResumableSettings;
+  /** The multipart uploads' minimum rate, applied to resumable bodies too. */
+  pace: PaceSettings;
+  count: CountUpload;
+}
+
+/** What the handlers share: the tus server's locker (a too slow body lets go of it) and the upload counter. */
+interface Shared {
+  locker: RedisLocker;
+  count: ResumableCount;
 }
 
 /** The id creation reserved, for tus's namingFunction (the upload id is the uploads row's). */
@@ -38,7 +52,7 @@ const createdIds = new WeakMap<IncomingMessage, string>();
 
 const hasBody = (req: Request) => Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
 
-function tusServer(deps: ResumableRouteDeps): Server {
+function tusServer(deps: ResumableRouteDeps, shared: Shared): Server {
   return new Server({
     path: RESUMABLE_PATH,
     datastore: deps.store,
@@ -46,7 +60,7 @@ function tusServer(deps: ResumableRouteDeps): Server {
     relativeLocation: true,
     // Every tier's own limit is decided at creation (413 before this); this is what OPTIONS announces.
     maxSize: limitsFor('PREMIUM').maxFileSizeBytes,
-    locker: new RedisLocker(deps.redis, { prefix: deps.settings.prefix, ttlMs: deps.settings.lockTtlMs }),
+    locker: shared.locker,
     // A PATCH interrupted by another one's lock request lets go at once (its client is gone).
     lockDrainTimeout: 1000,
     disableTerminationForFinishedUploads: true,
@@ -58,7 +72,10 @@ function tusServer(deps: ResumableRouteDeps): Server {
       return id;
     },
     onUploadFinish: async (req, upload) => {
-      await deps.lifecycle.finish(upload.id, String(expressRequestOf(req).id));
+      const request = expressRequestOf(req);
+      // The last byte decides the upload's outcome: queued (stored), or the finish's error.
+      shared.count.decides(request);
+      if (await deps.lifecycle.finish(upload.id, String(request.id))) shared.count.stored(request, upload.size ?? upload.offset);
       return {};
     },
     onResponseError: keepTypedError,
@@ -75,9 +92,13 @@ function handOver(tus: Server): RequestHandler {
 }
 
 /** Creation: the tier rules, decided once (resumable-service), before tus stores anything. */
-function create(deps: ResumableRouteDeps): RequestHandler {
+function create(deps: ResumableRouteDeps, shared: Shared): RequestHandler {
   return async (req, res, next) => {
-    const created = await deps.service.create(requireIdentity(req), req.ip ?? 'unknown', req.headers);
+    const context = await deps.service.contextFor(requireIdentity(req), req.ip ?? 'unknown');
+    // The tier is known: a refusal from here on is this upload's outcome.
+    setUploadContext(req, context);
+    shared.count.decides(req);
+    const created = await deps.service.create(context, req.headers);
     createdIds.set(req, created.id);
     // Not created after all (tus refused, the client left before its Location): the reservation
     // stops counting and whatever tus had put in S3 goes.
@@ -87,18 +108,27 @@ function create(deps: ResumableRouteDeps): RequestHandler {
         req.log.warn({ err, id: created.id }, 'Could not release an abandoned resumable upload'),
       );
     });
-    if (hasBody(req)) await holdUploadSlot(deps.slots, req, res, created.context);
+    if (hasBody(req)) {
+      await holdUploadSlot(deps.slots, req, res, created.context);
+      watchResumablePace(req, res, { pace: deps.pace, locker: shared.locker, id: created.id });
+    }
     next();
   };
 }
 
 /** HEAD, PATCH, DELETE: the caller's own upload only (404 for anyone else, 410 once expired). */
-function owner(deps: ResumableRouteDeps, slot: boolean): RequestHandler {
+function owner(deps: ResumableRouteDeps, shared?: Shared): RequestHandler {
   return async (req, res, next) => {
     const context = await deps.service.contextFor(requireIdentity(req), req.ip ?? 'unknown');
-    await deps.service.owned(String(req.params['id']), context);
-    // Each PATCH in flight is one upload slot; an abandoned upload holds none.
-    if (slot) await holdUploadSlot(deps.slots, req, res, context);
+    const id = String(req.params['id']);
+    await deps.service.owned(id, context);
+    if (shared) {
+      // A PATCH: the one storing the last byte counts the upload, by its tier.
+      setUploadContext(req, context);
+      // Each PATCH in flight is one upload slot; an abandoned upload holds none.
+      await holdUploadSlot(deps.slots, req, res, context);
+      watchResumablePace(req, res, { pace: deps.pace, locker: shared.locker, id });
+    }
     next();
   };
 }
@@ -124,14 +154,19 @@ function released(deps: ResumableRouteDeps): RequestHandler {
  */
 export function resumableRoutes(deps: ResumableRouteDeps, api: ApiRegistry): Router {
   const router = Router();
-  const tus = tusServer(deps);
+  const shared: Shared = {
+    locker: new RedisLocker(deps.redis, { prefix: deps.settings.prefix, ttlMs: deps.settings.lockTtlMs }),
+    count: new ResumableCount(deps.count),
+  };
+  const tus = tusServer(deps, shared);
   const handle = handOver(tus);
   const signedIn = authenticate(deps.verifier, 'required');
   api.mount(router, resumableOptionsRoute, handle);
   api.mount(router, resumableUploadOptionsRoute, handle);
-  api.mount(router, resumableCreateRoute, signedIn, create(deps), handle);
-  api.mount(router, resumableHeadRoute, signedIn, owner(deps, false), handle);
-  api.mount(router, resumablePatchRoute, signedIn, owner(deps, true), handle);
-  api.mount(router, resumableDeleteRoute, signedIn, owner(deps, false), released(deps), handle);
+  api.mount(router, resumableCreateRoute, signedIn, create(deps, shared), handle);
+  api.mount(router, resumableHeadRoute, signedIn, owner(deps), handle);
+  api.mount(router, resumablePatchRoute, signedIn, owner(deps, shared), handle);
+  api.mount(router, resumableDeleteRoute, signedIn, owner(deps), released(deps), handle);
+  router.use(shared.count.failures());
   return router;
 }

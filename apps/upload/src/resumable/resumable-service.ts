@@ -66,7 +66,7 @@ export class ResumableService {
    * offered), a length past the tier's file limit (413), a batch the tier or flag does not allow,
    * or the account's storage quota (429). Then the declared length is reserved and the row claimed.
    */
-  async create(identity: Identity, clientIp: string, headers: CreationHeaders): Promise<CreatedUpload> {
+  async create(context: UploadContext, headers: CreationHeaders): Promise<CreatedUpload> {
     if (header(headers, 'upload-concat') !== undefined) throw refusal('rejected', new ValidationError('Upload-Concat is not supported'));
     const declared = header(headers, 'upload-length');
     if (declared === undefined || !LENGTH.test(declared)) {
@@ -74,7 +74,6 @@ export class ResumableService {
     }
     const length = Number(declared);
     const metadata = metadataOf(headers);
-    const context = await this.contextFor(identity, clientIp);
     if (length > context.maxFileSizeBytes) throw tooLarge(context, context.maxFileSizeBytes);
     const userId = context.userId!;
     const batchId = await this.checkBatch(context, userId, metadata['batch'] ?? undefined);

@@ -9,6 +9,7 @@ import type { ProcessingQueue } from '../queue/processing-queue';
 import type { AccountStorageQuota } from '../quota/account-storage-quota';
 import type { UploadSlots } from '../quota/upload-slots';
 import type { ObjectStorage } from '../storage/object-storage';
+import type { CountUpload } from '../uploads/upload-metrics';
 import type { UploadService } from '../uploads/upload-service';
 import type { UploadStore } from '../uploads/upload-store';
 import { IoRedisKvStore } from './redis-kv-store';
@@ -41,7 +42,7 @@ export function resumableLifecycle(parts: ResumableParts): ResumableLifecycle {
 
 /** The resumable routes of the upload app, on the multipart uploads' service, quota and slots. */
 export function resumableRouter(
-  parts: ResumableParts & { service: UploadService; accountQuota: AccountStorageQuota; slots: UploadSlots; verifier: TokenVerifier },
+  parts: ResumableParts & { service: UploadService; accountQuota: AccountStorageQuota; slots: UploadSlots; verifier: TokenVerifier; count: CountUpload },
   api: ApiRegistry,
 ): Router {
   const lifecycle = resumableLifecycle(parts);
@@ -54,7 +55,17 @@ export function resumableRouter(
     clock: parts.clock,
   });
   return resumableRoutes(
-    { service, lifecycle, store: lifecycle.store, slots: parts.slots, redis: parts.redis, verifier: parts.verifier, settings: parts.config.resumable },
+    {
+      service,
+      lifecycle,
+      store: lifecycle.store,
+      slots: parts.slots,
+      redis: parts.redis,
+      verifier: parts.verifier,
+      settings: parts.config.resumable,
+      pace: parts.config.pace,
+      count: parts.count,
+    },
     api,
   );
 }

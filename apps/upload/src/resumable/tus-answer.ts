@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import type { ServerRequest } from 'srvx';
 import { ConflictError, GoneError, HttpError, NotFoundError, PayloadTooLargeError, ServiceUnavailableError, ValidationError } from '@tp/errors';
+import { refusal } from '../uploads/upload-outcome';
 
 /** tus 1.0: a request without `Tus-Resumable` (or another version) is refused with 412. */
 export class TusVersionError extends HttpError {
@@ -9,26 +10,31 @@ export class TusVersionError extends HttpError {
   }
 }
 
-/** A tus error answer (@tus/utils ERRORS) as our typed error; what tus does not foresee stays an unexposed 500. */
+/**
+ * A tus error answer (@tus/utils ERRORS) as our typed error, with its outcome for uploads_total (a
+ * refused creation counts): what tus does not foresee stays an unexposed 500 (`error`).
+ */
 export function tusError(status: number, body: string): Error {
   const message = body.trim() || `Resumable upload refused (${status})`;
   switch (status) {
     case 400:
     case 403:
-      return new ValidationError(message);
+      return refusal('rejected', new ValidationError(message));
     case 404:
-      return new NotFoundError('Upload not found');
+      return refusal('rejected', new NotFoundError('Upload not found'));
     case 409:
-      return new ConflictError(`${message}: HEAD the upload for its offset`);
+      return refusal('rejected', new ConflictError(`${message}: HEAD the upload for its offset`));
     case 410:
-      return new GoneError('This upload has expired and is no longer available');
+      return refusal('rejected', new GoneError('This upload has expired and is no longer available'));
     case 412:
-      return new TusVersionError('Send Tus-Resumable: 1.0.0 (tus 1.0)');
+      return refusal('rejected', new TusVersionError('Send Tus-Resumable: 1.0.0 (tus 1.0)'));
     case 413:
-      return new PayloadTooLargeError('The body goes past the declared Upload-Length');
+      return refusal('too_large', new PayloadTooLargeError('The body goes past the declared Upload-Length'));
     case 500:
       // A lock another replica still holds (it lets go within a few seconds): retry.
-      if (/lock/i.test(message)) return new ServiceUnavailableError('The upload is busy, retry shortly', { headers: { 'Retry-After': '1' } });
+      if (/lock/i.test(message)) {
+        return refusal('unavailable', new ServiceUnavailableError('The upload is busy, retry shortly', { headers: { 'Retry-After': '1' } }));
+      }
       return new Error(`tus answered 500: ${message}`);
     default:
       return new HttpError(status, 'not_implemented', message);
@@ -47,6 +53,16 @@ export function keepTypedError(req: ServerRequest, err: unknown): { status_code:
   return { status_code: err.status, body: err.message };
 }
 
+const cut = new WeakMap<Request, HttpError>();
+
+/**
+ * Marks a request we end before its body does (too slow): tus stores the bytes so far and
+ * answers as if the body had ended there; the client gets `err` instead (it HEADs and resumes).
+ */
+export function cutShort(req: Request, err: HttpError): void {
+  cut.set(req, err);
+}
+
 // The edge sets CORS for every route; tus's own CORS headers would contradict it.
 const isCors = (name: string) => name.startsWith('access-control-');
 
@@ -57,6 +73,13 @@ const isCors = (name: string) => name.startsWith('access-control-');
 export async function answer(req: ServerRequest, response: globalThis.Response, res: Response, next: (err?: unknown) => void): Promise<void> {
   const tusResumable = response.headers.get('tus-resumable');
   if (tusResumable) res.setHeader('Tus-Resumable', tusResumable);
+  // A body that still arrived whole while tus let go keeps tus's answer.
+  const cutError = cut.get(res.req);
+  if (cutError && !res.req.complete) {
+    await response.body?.cancel();
+    next(cutError);
+    return;
+  }
   if (response.status >= 400) {
     const body = await response.text();
     next(thrown.get(req) ?? tusError(response.status, body));

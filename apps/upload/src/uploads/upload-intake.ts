@@ -2,11 +2,11 @@ import { AsyncResource } from 'node:async_hooks';
 import type { Readable, Transform } from 'node:stream';
 import busboy from 'busboy';
 import type { Request, RequestHandler } from 'express';
-import { RequestTimeoutError, UnsupportedMediaTypeError, ValidationError } from '@tp/errors';
+import { UnsupportedMediaTypeError, ValidationError } from '@tp/errors';
 import { maxUploadRequestBytes } from '@tp/tiers';
 import { partHeaderScrubbing } from './part-header-scrubber';
 import type { StoredFile } from './s3-storage-engine';
-import { watchUploadPace, type PaceSettings } from './upload-pace';
+import { tooSlowError, watchUploadPace, type PaceSettings } from './upload-pace';
 import { uploadContextOf, type UploadContext } from './upload-context';
 import { batchNotAllowed, MultipartFormError, tooLarge, uploadFailure } from './upload-errors';
 import { refusal } from './upload-outcome';
@@ -91,7 +91,7 @@ class BodyIntake {
     this.stopPace = watchUploadPace(req, pace, {
       maxBytes: maxUploadRequestBytes({ maxFilesPerRequest: context.maxFiles, maxFileSizeBytes: context.maxFileSizeBytes }) + BODY_CAP_SLACK_BYTES,
       tooLarge: () => this.fail(tooLarge(context, context.maxFileSizeBytes)),
-      tooSlow: () => this.fail(refusal('rejected', new RequestTimeoutError(`The upload was slower than ${pace.minBytesPerSecond} bytes per second`))),
+      tooSlow: () => this.fail(tooSlowError(pace)),
     });
     parser.on('file', (name: string | undefined, stream: Readable, info: busboy.FileInfo) => this.onFile(name, stream, info.filename));
     parser.on('field', (name: string | undefined, _value: string, info: busboy.FieldInfo) => {

@@ -1,10 +1,17 @@
 import type { IncomingMessage } from 'node:http';
+import { RequestTimeoutError } from '@tp/errors';
+import { refusal } from './upload-outcome';
 
 export interface PaceSettings {
   /** UPLOAD_MIN_BYTES_PER_SECOND: the least average rate of an upload body. */
   minBytesPerSecond: number;
   /** UPLOAD_MIN_RATE_WINDOW_MS: the average is taken over this much of the client's time. */
   windowMs: number;
+}
+
+/** The answer to a body cut by watchUploadPace (408, documented as such), multipart or resumable alike. */
+export function tooSlowError(settings: PaceSettings): RequestTimeoutError {
+  return refusal('rejected', new RequestTimeoutError(`The upload was slower than ${settings.minBytesPerSecond} bytes per second`));
 }
 
 export interface PaceWatch {

@@ -1,5 +1,6 @@
 import { ListMultipartUploadsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { Upload, type UploadOptions } from 'tus-js-client';
+import { parseExposition, sampleValue } from '@tp/metrics';
 import {
   freePort,
   keycloakEnvFor,
@@ -27,6 +28,8 @@ export interface ResumableStack {
   /** The edge as the client reaches it (through `client`). */
   edgeUrl: string;
   tokens: { free: string; premium: string };
+  /** A metric summed over both replicas' series with these labels (e.g. `uploads_total`). */
+  metricValue: (name: string, labels?: Record<string, string>) => Promise<number>;
   /** Keys of every object and of every multipart upload still open in the bucket. */
   bucketContents: () => Promise<{ objects: string[]; multipart: string[] }>;
   stop: () => Promise<void>;
@@ -37,7 +40,7 @@ export interface ResumableStack {
  * IdP, Redis, two upload service processes behind a switchable TCP proxy, the worker process
  * (sweeping every second) and the real edge, reached through a second TCP proxy.
  */
-export async function startResumableStack(): Promise<ResumableStack> {
+export async function startResumableStack(options: { env?: Record<string, string> } = {}): Promise<ResumableStack> {
   const stack = await startTestStack();
   const moto = await startMotoServer().catch(async (err: unknown) => {
     await stack.stop();
@@ -59,8 +62,11 @@ export async function startResumableStack(): Promise<ResumableStack> {
       UPLOAD_JOB_BACKOFF_MS: '100',
       UPLOAD_SWEEP_INTERVAL_MS: '1000',
       LOG_LEVEL: 'warn',
+      ...options.env,
     };
-    const replicas = [await startServiceProcess('upload', env), await startServiceProcess('upload', env)] as [ServiceProcess, ServiceProcess];
+    const metricsPorts = [await freePort(), await freePort()];
+    const replica = (metricsPort: number) => startServiceProcess('upload', { ...env, UPLOAD_METRICS_PORT: String(metricsPort) });
+    const replicas = [await replica(metricsPorts[0]!), await replica(metricsPorts[1]!)] as [ServiceProcess, ServiceProcess];
     const worker = await startServiceProcess('upload-worker', env);
     stack.onStop(() => Promise.all([...replicas.map((replica) => replica.stop()), worker.stop()]));
     const front = await startTcpProxy('127.0.0.1', replicas[0].port);
@@ -90,6 +96,10 @@ export async function startResumableStack(): Promise<ResumableStack> {
       client,
       edgeUrl: client.via(edge.url).replace(/\/$/, ''),
       tokens: { free, premium },
+      metricValue: async (name, labels) => {
+        const texts = await Promise.all(metricsPorts.map(async (port) => (await fetch(`http://127.0.0.1:${port}/metrics`)).text()));
+        return texts.reduce((sum, text) => sum + sampleValue(parseExposition(text), name, labels), 0);
+      },
       bucketContents: async () => {
         const objects = await s3.send(new ListObjectsV2Command({ Bucket: bucket }));
         const multipart = await s3.send(new ListMultipartUploadsCommand({ Bucket: bucket }));

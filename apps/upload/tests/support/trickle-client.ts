@@ -18,6 +18,8 @@ export interface Trickle {
 export interface TrickleOptions {
   url: string;
   path: string;
+  /** POST unless told (a tus PATCH: with `partHeader: false` and its own content-type). */
+  method?: string;
   headers?: Record<string, string>;
   /** Bytes per write and time between writes (chunked body, never finished until `stop`). */
   chunkBytes: number;
@@ -28,7 +30,7 @@ export interface TrickleOptions {
 }
 
 /**
- * A client that trickles a chunked multipart upload on a raw socket: the part header at once,
+ * A client that trickles a chunked upload body (multipart unless told) on a raw socket: the part header at once,
  * then `chunkBytes` of file every `intervalMs`, forever, until the server answers or `stop()`.
  */
 export function trickleUpload(options: TrickleOptions): Trickle {
@@ -67,7 +69,7 @@ export function trickleUpload(options: TrickleOptions): Trickle {
     const headers = Object.entries({ 'content-type': 'multipart/form-data; boundary=trickle', ...options.headers })
       .map(([name, value]) => `${name}: ${value}\r\n`)
       .join('');
-    socket.write(`POST ${options.path} HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n${headers}\r\n`);
+    socket.write(`${options.method ?? 'POST'} ${options.path} HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n${headers}\r\n`);
     if (options.partHeader ?? true) {
       socket.write(chunk(Buffer.from('--trickle\r\nContent-Disposition: form-data; name="file"; filename="slow.bin"\r\n\r\n')), 'latin1');
     }
