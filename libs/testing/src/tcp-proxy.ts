@@ -27,6 +27,18 @@ export interface TcpProxyOptions {
   listenPort?: number;
 }
 
+/** One side is gone: a reset goes on as a reset; after a clean close the other side ends, and goes within a second. */
+function settle(other: Socket, hadError: boolean): void {
+  if (hadError) {
+    other.destroy();
+    return;
+  }
+  other.end();
+  const linger = setTimeout(() => other.destroy(), 1000);
+  linger.unref();
+  other.once('close', () => clearTimeout(linger));
+}
+
 /** A TCP proxy in front of a real server, so a test can take it away from one client without stopping it. */
 export async function startTcpProxy(targetHost: string, targetPort: number, options: TcpProxyOptions = {}): Promise<TcpProxy> {
   let mode: ProxyMode = 'up';
@@ -47,19 +59,23 @@ export async function startTcpProxy(targetHost: string, targetPort: number, opti
     socket.on('error', () => undefined);
   };
 
-  const server: Server = createServer((client) => {
+  const server: Server = createServer({ allowHalfOpen: true }, (client) => {
     track(client);
     if (mode === 'reset') {
       client.destroy();
       return;
     }
     if (mode === 'blackhole') return;
-    const upstream = createConnection({ host: targetHost, port: target });
+    const upstream = createConnection({ host: targetHost, port: target, allowHalfOpen: true });
     track(upstream);
     client.on('data', count);
+    // Half-open, as over a network path: a FIN goes on as a FIN (pipe ends the other side) while
+    // the other direction keeps flowing, so a server's early answer and close reach a client still
+    // sending. Closing both at the first FIN would reset the client (RST, its bytes unread here)
+    // and that discards the answer it has not read yet: a loss no real path causes.
     client.pipe(upstream).pipe(client);
-    client.once('close', () => upstream.destroy());
-    upstream.once('close', () => client.destroy());
+    client.once('close', (hadError) => settle(upstream, hadError));
+    upstream.once('close', (hadError) => settle(client, hadError));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
