@@ -36,11 +36,11 @@ export interface BenchCase {
 const PROFILE_PATH = '/api/v1/user/profile';
 const ORIGIN = 'https://app.example.com';
 
-/** Counts "Request completed" lines so the report can show logging really ran at info. */
+/** Counts request lines ("Request completed", or "Request aborted" for those cut at the end of a run) so the report can show logging really ran at info. */
 function countRequestLines(file: string): number {
   const text = readFileSync(file, 'utf8');
   rmSync(file, { force: true });
-  return text.split('\n').filter((line) => line.includes('"Request completed"')).length;
+  return text.split('\n').filter((line) => line.includes('"Request completed"') || line.includes('"Request aborted"')).length;
 }
 
 /** Production settings: real CORS origin list, info logs, a rate limit that cannot trip. */
