@@ -76,6 +76,7 @@ describe('failure reasons when S3 is down (through the edge)', () => {
     const reply = await postMultipart(`${stack.edgeUrl}/api/v1/upload`, [{ filename: 'a.bin', size: 6 * MB }], { token });
 
     expect(reply.status).toBe(503);
+    expect(reply.headers['retry-after']).toBe('1');
     expect(reply.body).toEqual({ error: 'service_unavailable', message: 'File storage unavailable, retry shortly', requestId: expect.any(String) });
     const { rows } = await stack.db.database.pool.query<{ failure_reason: string }>('SELECT failure_reason FROM uploads');
     expect(rows).toEqual([{ failure_reason: 'The file could not be stored, please upload it again' }]);

@@ -1,6 +1,8 @@
 import type { Request, Response } from 'express';
 import type { ServerRequest } from 'srvx';
 import { ConflictError, GoneError, HttpError, NotFoundError, PayloadTooLargeError, ServiceUnavailableError, ValidationError } from '@tp/errors';
+import { isStorageUnavailable } from '../storage/object-storage';
+import { storageUnavailable } from '../uploads/upload-errors';
 import { refusal } from '../uploads/upload-outcome';
 
 /** tus 1.0: a request without `Tus-Resumable` (or another version) is refused with 412. */
@@ -45,12 +47,14 @@ const thrown = new WeakMap<ServerRequest, HttpError>();
 
 /**
  * tus's onResponseError: our own typed errors thrown in its hooks are kept, so the answer is
- * that error (status, headers, details) rather than tus's text body.
+ * that error (status, headers, details) rather than tus's text body; S3 out of reach (its store
+ * failing) is the same 503 a multipart upload gets, not tus's bare 500.
  */
 export function keepTypedError(req: ServerRequest, err: unknown): { status_code: number; body: string } | undefined {
-  if (!(err instanceof HttpError)) return undefined;
-  thrown.set(req, err);
-  return { status_code: err.status, body: err.message };
+  const typed = err instanceof HttpError ? err : isStorageUnavailable(err) ? storageUnavailable(err) : undefined;
+  if (!typed) return undefined;
+  thrown.set(req, typed);
+  return { status_code: typed.status, body: typed.message };
 }
 
 const cut = new WeakMap<Request, HttpError>();

@@ -31,11 +31,16 @@ export function batchNotAllowed(context: UploadContext): HttpError {
   return refusal('rejected', new ValidationError(`At most ${context.maxFiles} files per request`, { details: { limit: context.maxFiles } }));
 }
 
+/** S3 unreachable or refusing (isStorageUnavailable): a 503 to retry shortly, whichever way the upload came. */
+export function storageUnavailable(cause: unknown): ServiceUnavailableError {
+  return refusal('unavailable', new ServiceUnavailableError('File storage unavailable, retry shortly', { cause, headers: { 'Retry-After': '1' } }));
+}
+
 /** Turns whatever stopped an upload into the typed error the client sees. */
 export function uploadFailure(err: unknown, context: UploadContext): unknown {
   if (err instanceof HttpError) return err;
   if (err instanceof FileTooLargeError) return tooLarge(context, err.limitBytes);
-  if (isStorageUnavailable(err)) return refusal('unavailable', new ServiceUnavailableError('File storage unavailable, retry shortly', { cause: err }));
+  if (isStorageUnavailable(err)) return storageUnavailable(err);
   const code = (err as { code?: unknown } | null)?.code;
   if (code === 'LIMIT_FILE_COUNT') return batchNotAllowed(context);
   // The client's form (a limit, a field without a name): a 400 naming the limit.

@@ -23,6 +23,8 @@ export interface ResumableStack {
   /** Two upload replicas on one database, Redis and bucket; `front` sends the edge to one of them. */
   replicas: [ServiceProcess, ServiceProcess];
   front: TcpProxy;
+  /** Between the services and S3, with `s3ViaProxy`: set it to reset for a storage outage. */
+  s3Path?: TcpProxy;
   /** Between the client and the edge: cut it to drop a client's connection mid-PATCH. */
   client: TcpProxy;
   /** The edge as the client reaches it (through `client`). */
@@ -40,7 +42,7 @@ export interface ResumableStack {
  * IdP, Redis, two upload service processes behind a switchable TCP proxy, the worker process
  * (sweeping every second) and the real edge, reached through a second TCP proxy.
  */
-export async function startResumableStack(options: { env?: Record<string, string> } = {}): Promise<ResumableStack> {
+export async function startResumableStack(options: { env?: Record<string, string>; s3ViaProxy?: boolean } = {}): Promise<ResumableStack> {
   const stack = await startTestStack();
   const moto = await startMotoServer().catch(async (err: unknown) => {
     await stack.stop();
@@ -48,12 +50,15 @@ export async function startResumableStack(options: { env?: Record<string, string
   });
   stack.onStop(() => moto.close());
   try {
+    // Optionally behind a TCP proxy, so a test can take S3 away from the services (an outage).
+    const s3Path = options.s3ViaProxy ? await startTcpProxy('127.0.0.1', Number(new URL(moto.endpoint).port)) : undefined;
+    if (s3Path) stack.onStop(() => s3Path.close());
     const bucket = `resumable-${stack.unique}`;
     const env = {
       DATABASE_URL: stack.db.url,
       REDIS_URL: stack.redisUrl,
       ...keycloakEnvFor(stack.idp),
-      S3_ENDPOINT: moto.endpoint,
+      S3_ENDPOINT: s3Path ? s3Path.via(moto.endpoint).replace(/\/$/, '') : moto.endpoint,
       S3_BUCKET: bucket,
       UPLOAD_QUEUE_NAME: `upload-test-${stack.unique}`,
       UPLOAD_QUEUE_PREFIX: `bull-test-${stack.unique}`,
@@ -93,6 +98,7 @@ export async function startResumableStack(options: { env?: Record<string, string
       bucket,
       replicas,
       front,
+      ...(s3Path ? { s3Path } : {}),
       client,
       edgeUrl: client.via(edge.url).replace(/\/$/, ''),
       tokens: { free, premium },
